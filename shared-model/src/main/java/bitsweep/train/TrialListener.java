@@ -1,0 +1,18 @@
+package bitsweep.train;
+
+import java.nio.file.Path;
+
+/** Callbacks from a running trial; called on the training thread, so keep them cheap. */
+public interface TrialListener {
+
+    /** After every evaluation (and every epoch without one). */
+    default void onEpoch(EpochMetrics metrics) {
+    }
+
+    /** A complete, atomically written checkpoint that a later run can resume from. */
+    default void onCheckpoint(int epoch, Path checkpointFile) {
+    }
+
+    TrialListener NONE = new TrialListener() {
+    };
+}
