@@ -45,6 +45,21 @@ public interface BitsModel {
      */
     void freezeToFixedGates();
 
+    /** Per-quantizer state for the evaluation table (spec §8.4), in module order. */
+    default java.util.List<QuantizerSummary> quantizerSummaries() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether {@link #freezeToFixedGates} has run. Checkpoints (DJL {@code Block.saveParameters}, which
+     * also carries the quantizers' initialised/signed flags and the BN running statistics) can only be
+     * loaded into a model in the same phase: call {@code freezeToFixedGates()} before loading a
+     * fine-tuning checkpoint.
+     */
+    default boolean isFrozen() {
+        return false;
+    }
+
     /** The fixed-gate network as a portable artifact (freezes the gates first if not yet done). */
     FixedGateArtifact toArtifact(String trialId, Double top1);
 }

@@ -1,0 +1,192 @@
+package bitsweep.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.bops.BopsCalculator;
+import bitsweep.bops.BopsLayout;
+import bitsweep.bops.BopsReport;
+import bitsweep.bops.MacAssignment;
+import bitsweep.data.DatasetInfo;
+import bitsweep.quant.BayesianBitsQuantizer;
+import bitsweep.quant.HardConcrete;
+import bitsweep.quant.ParameterRoles;
+import bitsweep.quant.Quantizer;
+import bitsweep.quant.RegType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A Bayesian Bits network with its BOP layout and regulariser: the {@link BitsModel} the trainer
+ * uses. Created by {@link BitsModels}.
+ */
+public final class QuantizedModel implements BitsModel {
+
+    /** A quantizer of the model and its name; the supplier follows the fixed-gate swap. */
+    record NamedQuantizer(String name, int channels, Supplier<Quantizer> quantizer) {
+    }
+
+    private final String architecture;
+    private final DatasetInfo dataset;
+    private final Block block;
+    private final NDManager manager;
+    private final BopsLayout layout;
+    private final MacAssignment macs;
+    private final List<NamedQuantizer> quantizers;
+    private final RegType regType;
+    private boolean frozen;
+
+    QuantizedModel(String architecture, DatasetInfo dataset, Block block, NDManager manager, BopsLayout layout,
+                   List<NamedQuantizer> quantizers, RegType regType) {
+        this.architecture = architecture;
+        this.dataset = dataset;
+        this.block = block;
+        this.manager = manager;
+        this.layout = layout;
+        this.macs = new MacAssignment(layout);
+        this.quantizers = List.copyOf(quantizers);
+        this.regType = regType;
+    }
+
+    @Override
+    public String architecture() {
+        return architecture;
+    }
+
+    @Override
+    public DatasetInfo dataset() {
+        return dataset;
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    public BopsLayout bopsLayout() {
+        return layout;
+    }
+
+    public MacAssignment macAssignment() {
+        return macs;
+    }
+
+    /** Forward pass on {@code x} (raw pixels); results live on {@code x}'s manager. */
+    public NDArray forward(NDArray x, boolean training) {
+        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    public void initializeRanges(NDArray examples) {
+        try (NDManager scope = examples.getManager().newSubManager()) {
+            NDArray x = examples.reshape(examples.getShape());
+            x.attach(scope);
+            forward(x, true);
+        }
+    }
+
+    /** Every Bayesian Bits quantizer that exists (spec §5.3), in module order. */
+    public List<BayesianBitsQuantizer> bayesianBitsQuantizers() {
+        List<BayesianBitsQuantizer> list = new ArrayList<>();
+        for (NamedQuantizer q : quantizers) {
+            if (q.quantizer().get() instanceof BayesianBitsQuantizer bb) {
+                list.add(bb);
+            }
+        }
+        return list;
+    }
+
+    /** {@code R_i} of one quantizer (spec §5.1) on {@code m}. */
+    public NDArray regularizerOf(BayesianBitsQuantizer q, NDManager m) {
+        return q.regularizer(m, macs.stepCosts(q, regType == RegType.BOP));
+    }
+
+    @Override
+    public NDArray regularizer(NDManager m) {
+        NDArray sum = null;
+        for (BayesianBitsQuantizer q : bayesianBitsQuantizers()) {
+            NDArray r = regularizerOf(q, m);
+            sum = sum == null ? r : sum.add(r);
+        }
+        return sum == null ? m.zeros(new Shape()) : sum.reshape(new Shape());
+    }
+
+    @Override
+    public BopsReport bops() {
+        return BopsCalculator.report(layout);
+    }
+
+    @Override
+    public ParameterGroup groupOf(Parameter parameter) {
+        return ParameterRoles.groupOf(parameter.getName());
+    }
+
+    @Override
+    public List<QuantizerSummary> quantizerSummaries() {
+        List<QuantizerSummary> rows = new ArrayList<>();
+        for (NamedQuantizer nq : quantizers) {
+            Quantizer q = nq.quantizer().get();
+            boolean[] keep = q.keepMask();
+            int kept = nq.channels();
+            if (keep != null) {
+                kept = 0;
+                for (boolean k : keep) {
+                    kept += k ? 1 : 0;
+                }
+            }
+            double pOff = Double.NaN;
+            double[] gates = new double[0];
+            if (q instanceof BayesianBitsQuantizer bb) {
+                float[] la = bb.gateLogits();
+                gates = new double[la.length];
+                for (int i = 0; i < la.length; i++) {
+                    gates[i] = 1.0 / (1.0 + Math.exp(-la[i]));
+                }
+                float[] pl = bb.pruneLogits();
+                if (pl != null) {
+                    double s = 0;
+                    for (float v : pl) {
+                        s += HardConcrete.probabilityOff(v);
+                    }
+                    pOff = s / pl.length;
+                }
+            }
+            rows.add(new QuantizerSummary(nq.name(), q.bopBits(layout.pruneOnlyRun()), pOff, kept, nq.channels(), gates,
+                    q.xMax(), q.signed()));
+        }
+        return rows;
+    }
+
+    @Override
+    public void freezeToFixedGates() {
+        if (frozen) {
+            return;
+        }
+        if (block instanceof SequentialNet net) {
+            net.layers().forEach(l -> l.freeze(manager));
+        } else if (block instanceof ResNetNet net) {
+            net.stem().freeze(manager);
+            net.blocks().forEach(b -> b.freeze(manager));
+            net.fc().freeze(manager);
+        }
+        frozen = true;
+    }
+
+    @Override
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    @Override
+    public FixedGateArtifact toArtifact(String trialId, Double top1) {
+        freezeToFixedGates();
+        return ArtifactWriter.write(this, trialId, top1);
+    }
+}

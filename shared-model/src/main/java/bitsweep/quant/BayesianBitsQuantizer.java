@@ -1,0 +1,379 @@
+package bitsweep.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
+import bitsweep.artifact.QuantSpec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Bayesian Bits quantizer (spec §2–§4): PACT clip, base scale and scale chain, residual
+ * decomposition with nested hard-concrete gates, STE rounding, the −2 rule, per-channel pruning
+ * gates and range initialisation from the first call.
+ *
+ * <p>Parameters (names end in the role, which {@link ParameterRoles} maps to an optimiser group):
+ * {@code <prefix>log_alpha} [4] (log α_4, log α_8, log α_16, log α_32), {@code <prefix>prune_log_alpha}
+ * [C_out] (weights with pruning only), {@code <prefix>x_max} [1] (range mode; {@code s_2} in scale
+ * mode) and the inert {@code <prefix>x_min} [1] (no gradient). Gate decisions (−2 rule, skipping
+ * terms whose gate is 0) need host values of a handful of floats per call; the tensor math stays
+ * in float32 NDArrays on the input's manager.
+ */
+public final class BayesianBitsQuantizer implements Quantizer {
+
+    private static final float PLACEHOLDER_MAX = 10f;
+
+    private final String name;
+    private final QuantizerSettings settings;
+    private final Parameter logAlpha;
+    private final Parameter pruneLogAlpha;
+    private final Parameter range;
+    private final Parameter xMin;
+    private boolean initialized;
+    private boolean signed = true;
+
+    /**
+     * @param name   human-readable name, e.g. {@code conv1.weight}
+     * @param prefix prefix of the parameter names, unique within the owning block
+     */
+    public BayesianBitsQuantizer(String name, String prefix, QuantizerSettings settings) {
+        this.name = name;
+        this.settings = settings;
+        double[] g = settings.gateInit();
+        float[] init = {(float) g[0], (float) g[1], (float) g[2], (float) g[3]};
+        this.logAlpha = Parameter.builder().setName(prefix + ParameterRoles.GATE_LOG_ALPHA)
+                .setType(Parameter.Type.OTHER).optShape(new Shape(4))
+                .optInitializer(new ValuesInitializer(init)).build();
+        this.pruneLogAlpha = settings.pruneChannels() == 0 ? null
+                : Parameter.builder().setName(prefix + ParameterRoles.PRUNE_LOG_ALPHA)
+                        .setType(Parameter.Type.OTHER).optShape(new Shape(settings.pruneChannels()))
+                        .optInitializer(new ConstantInitializer(QuantizerSettings.PRUNE_INIT)).build();
+        boolean scaleMode = settings.learnedScale() == LearnedScale.SCALE;
+        this.range = Parameter.builder()
+                .setName(prefix + (scaleMode ? ParameterRoles.S2 : ParameterRoles.X_MAX))
+                .setType(Parameter.Type.OTHER).optShape(new Shape(1))
+                .optRequiresGrad(settings.learnedScale() != LearnedScale.NONE)
+                .optInitializer(new ConstantInitializer(scaleMode ? 2 * PLACEHOLDER_MAX / 3 : PLACEHOLDER_MAX))
+                .build();
+        this.xMin = Parameter.builder().setName(prefix + ParameterRoles.X_MIN)
+                .setType(Parameter.Type.OTHER).optShape(new Shape(1)).optRequiresGrad(false)
+                .optInitializer(new ConstantInitializer(-PLACEHOLDER_MAX)).build();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public QuantizerSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> list = new ArrayList<>(List.of(logAlpha));
+        if (pruneLogAlpha != null) {
+            list.add(pruneLogAlpha);
+        }
+        list.add(range);
+        list.add(xMin);
+        return list;
+    }
+
+    public Parameter logAlphaParameter() {
+        return logAlpha;
+    }
+
+    /** Pruning logits, or null. */
+    public Parameter pruneLogAlphaParameter() {
+        return pruneLogAlpha;
+    }
+
+    /** {@code x_max} (range/none mode) or {@code s_2} (scale mode). */
+    public Parameter rangeParameter() {
+        return range;
+    }
+
+    public boolean hasPruningGates() {
+        return pruneLogAlpha != null;
+    }
+
+    @Override
+    public boolean initialized() {
+        return initialized;
+    }
+
+    @Override
+    public boolean signed() {
+        return signed;
+    }
+
+    @Override
+    public void restoreState(boolean initialized, boolean signed) {
+        this.initialized = initialized;
+        this.signed = signed;
+    }
+
+    @Override
+    public float xMax() {
+        float v = range.getArray().getFloat(0);
+        return settings.learnedScale() == LearnedScale.SCALE ? QuantSpec.SHRINK * 3f * v : v;
+    }
+
+    public float xMinValue() {
+        return xMin.getArray().getFloat(0);
+    }
+
+    /** Host copy of log α_4 … log α_32. */
+    public float[] gateLogits() {
+        return logAlpha.getArray().toFloatArray();
+    }
+
+    /** Host copy of the pruning logits, or null. */
+    public float[] pruneLogits() {
+        return pruneLogAlpha == null ? null : pruneLogAlpha.getArray().toFloatArray();
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    @Override
+    public NDArray quantize(NDArray x, boolean training) {
+        NDManager m = x.getManager();
+        if (!initialized) {
+            initializeRange(x);
+        }
+        NDArray v = Local.on(m, x);
+        boolean quantizes = !(settings.pruneOnly() && settings.fixedBits() == 0);
+        NDArray s2 = null;
+        if (quantizes) {
+            NDArray r = Local.on(m, range.getArray());
+            NDArray clipTop;
+            if (settings.learnedScale() == LearnedScale.SCALE) {
+                s2 = r;
+                clipTop = r.mul(3f).mul(QuantSpec.SHRINK).mul(QuantSpec.SHRINK);
+            } else {
+                s2 = Steps.baseStep(r, signed);
+                clipTop = r.mul(QuantSpec.SHRINK);
+            }
+            if (settings.learnedScale() != LearnedScale.NONE) {
+                v = Steps.clip(v, clipTop, signed);
+            }
+            if (settings.fixedBits() != 0) {
+                // spec §2.6: STE rounding even in eval (same forward value)
+                v = Steps.roundToStep(v, Steps.step(s2, settings.fixedBits()), true);
+            }
+        }
+        if (settings.pruneOnly()) {
+            return prune(v, training);
+        }
+        if (settings.fixedBits() != 0) {
+            return v; // no gates at all, even if pruning gates exist (spec §2.6 step 4)
+        }
+        return prune(decompose(v, s2, training), training);
+    }
+
+    /** The residual decomposition with nested gates (spec §2.4), skipping terms behind a zero gate. */
+    private NDArray decompose(NDArray xc, NDArray s2, boolean training) {
+        float[] la = gateLogits();
+        int active = 0;
+        while (active < 4 && la[active] > HardConcrete.CUTOFF) {
+            active++; // spec §3.3: a logit ≤ −2 switches its gate and every higher one off, unevaluated
+        }
+        float[] z = new float[active];
+        NDArray zArray = null;
+        if (active > 0) {
+            if (training) {
+                NDArray logits = Local.on(xc.getManager(), logAlpha.getArray());
+                if (active < 4) {
+                    logits = logits.get(new NDIndex("0:" + active));
+                }
+                zArray = settings.gatingMethod() == GatingMethod.L0
+                        ? HardConcrete.sample(logits, xc.getManager()) : HardConcrete.fixedGate(logits);
+                z = zArray.toFloatArray();
+            } else {
+                for (int k = 0; k < active; k++) {
+                    z[k] = HardConcrete.deterministicOn(la[k]) ? 1f : 0f;
+                }
+            }
+        }
+        int depth = 0;
+        while (depth < active && z[depth] > 0f) {
+            depth++;
+        }
+        NDArray q2 = Steps.roundToStep(xc, s2, training);
+        if (depth == 0) {
+            return q2;
+        }
+        NDArray[] e = new NDArray[depth];
+        NDArray residual = xc.sub(q2);
+        NDArray step = s2;
+        for (int k = 0; k < depth; k++) {
+            step = step.div(Steps.CHAIN[k]);
+            e[k] = Steps.roundToStep(residual, step, training); // residuals use the ungated terms
+            if (k + 1 < depth) {
+                residual = residual.sub(e[k]);
+            }
+        }
+        NDArray inner = null;
+        for (int k = depth - 1; k >= 0; k--) {
+            NDArray t = inner == null ? e[k] : e[k].add(inner);
+            // a gate of exactly 1 is a clamped sample: multiplying by it changes neither value nor gradient
+            inner = z[k] == 1f ? t : t.mul(zArray.get(k));
+        }
+        return q2.add(inner);
+    }
+
+    private NDArray prune(NDArray x, boolean training) {
+        if (pruneLogAlpha == null) {
+            return x;
+        }
+        NDManager m = x.getManager();
+        int c = settings.pruneChannels();
+        NDArray gate;
+        if (training) {
+            NDArray logits = Local.on(m, pruneLogAlpha.getArray());
+            gate = settings.gatingMethod() == GatingMethod.L0 ? HardConcrete.sample(logits, m)
+                    : HardConcrete.fixedGate(logits);
+            if (allOnes(gate.toFloatArray())) {
+                return x;
+            }
+        } else {
+            float[] logits = pruneLogits();
+            float[] mask = new float[c];
+            boolean all = true;
+            for (int i = 0; i < c; i++) {
+                boolean on = HardConcrete.deterministicOn(logits[i]);
+                mask[i] = on ? 1f : 0f;
+                all &= on;
+            }
+            if (all) {
+                return x;
+            }
+            gate = m.create(mask);
+        }
+        return x.mul(gate.reshape(channelShape(x.getShape(), c)));
+    }
+
+    private static boolean allOnes(float[] z) {
+        for (float v : z) {
+            if (v != 1f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Shape channelShape(Shape x, int c) {
+        long[] dims = new long[x.dimension()];
+        Arrays.fill(dims, 1L);
+        dims[0] = c;
+        return new Shape(dims);
+    }
+
+    /** Spec §4: range and sign from the first tensor seen; never re-initialised. */
+    private void initializeRange(NDArray x) {
+        float max;
+        float min;
+        try (NDArray mx = x.max(); NDArray mn = x.min()) {
+            max = mx.getFloat();
+            min = mn.getFloat();
+        }
+        float lo = Math.min(min, 0f);
+        float hi = Math.max(max, 0f);
+        signed = lo < 0f;
+        float rangeValue = hi;
+        if (settings.learnedScale() == LearnedScale.SCALE) {
+            rangeValue = (signed ? hi - (-hi) : hi) / 3f;
+        }
+        range.getArray().set(new float[] {rangeValue});
+        xMin.getArray().set(new float[] {lo});
+        initialized = true;
+    }
+
+    // ---------------------------------------------------------------- deterministic reading (§7.2, §9)
+
+    /** Bits from the deterministic gates with the −2 rule: 2^n, n = 1 + nested count of on gates. */
+    public int deterministicBits() {
+        float[] la = gateLogits();
+        int n = 1;
+        for (int k = 0; k < 4; k++) {
+            if (la[k] > HardConcrete.CUTOFF && HardConcrete.deterministicOn(la[k])) {
+                n++;
+            } else {
+                break;
+            }
+        }
+        return 1 << n;
+    }
+
+    @Override
+    public int bopBits(boolean pruneOnlyRun) {
+        if (settings.fixedBits() != 0) {
+            return settings.fixedBits();
+        }
+        return pruneOnlyRun ? 16 : deterministicBits();
+    }
+
+    @Override
+    public boolean[] keepMask() {
+        if (pruneLogAlpha == null) {
+            return null;
+        }
+        float[] la = pruneLogits();
+        boolean[] keep = new boolean[la.length];
+        for (int i = 0; i < la.length; i++) {
+            keep[i] = HardConcrete.deterministicOn(la[i]);
+        }
+        return keep;
+    }
+
+    @Override
+    public QuantSpec frozenSpec() {
+        if (settings.pruneOnly() && settings.fixedBits() == 0) {
+            return null;
+        }
+        int bits = settings.fixedBits() != 0 ? settings.fixedBits() : deterministicBits();
+        return new QuantSpec(bits, xMax(), signed);
+    }
+
+    /**
+     * Spec §9 steps 1–2: the fixed-bit quantizer with the frozen bit width, pruning mask and a new
+     * trainable {@code x_max} (created on {@code manager}, the model's manager) at the learned value.
+     */
+    public FixedBitQuantizer freeze(String prefix, NDManager manager) {
+        if (!initialized) {
+            throw new IllegalStateException("quantizer " + name + " was never called; run the range initialisation first");
+        }
+        boolean[] mask = settings.pruneOnly() || settings.fixedBits() == 0 ? keepMask() : null;
+        return new FixedBitQuantizer(name, prefix, frozenSpec(), mask, signed, manager);
+    }
+
+    // ---------------------------------------------------------------- regulariser (§5.1)
+
+    /**
+     * {@code R_i} as a scalar on {@code manager}, differentiable w.r.t. the gate logits.
+     *
+     * @param stepCost per-bit costs {@code c(2), c(4), c(8), c(16), c(32)}
+     */
+    public NDArray regularizer(NDManager manager, float[] stepCost) {
+        NDArray p = Activation.sigmoid(Local.on(manager, logAlpha.getArray()).sub((float) HardConcrete.LOG_RATIO));
+        NDArray chain = p.cumProd(0);
+        NDArray steps = chain.mul(manager.create(Arrays.copyOfRange(stepCost, 1, 5))).sum();
+        if (pruneLogAlpha == null) {
+            return steps.add(1f);
+        }
+        NDArray p2 = Activation.sigmoid(Local.on(manager, pruneLogAlpha.getArray()).sub((float) HardConcrete.LOG_RATIO)).mean();
+        return p2.mul(steps.add(stepCost[0]));
+    }
+
+    @Override
+    public String toString() {
+        return "BayesianBitsQuantizer[" + name + "]";
+    }
+}
