@@ -1,0 +1,10 @@
+package bitsweep.train;
+
+import ai.djl.ndarray.NDManager;
+import bitsweep.nn.BitsModel;
+
+/** Builds the network a resolved trial configuration asks for, with its arrays in {@code manager}. */
+@FunctionalInterface
+public interface ModelFactory {
+    BitsModel create(TrialConfig resolved, NDManager manager);
+}
