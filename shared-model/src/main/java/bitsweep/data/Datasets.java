@@ -17,6 +17,7 @@ public final class Datasets {
     public static ImageDataset open(String experiment, Path dataDir, boolean train) throws IOException {
         return switch (experiment) {
             case "mnist" -> MnistDataset.open(dataDir, train);
+            case "cifar10" -> Cifar10Dataset.open(dataDir, train);
             default -> throw new IllegalArgumentException("unknown experiment '" + experiment
                     + "'; expected mnist, cifar10 or imagenet");
         };
