@@ -18,6 +18,7 @@ public final class Datasets {
         return switch (experiment) {
             case "mnist" -> MnistDataset.open(dataDir, train);
             case "cifar10" -> Cifar10Dataset.open(dataDir, train);
+            case "imagenet" -> ImageNetDataset.open(dataDir, train);
             default -> throw new IllegalArgumentException("unknown experiment '" + experiment
                     + "'; expected mnist, cifar10 or imagenet");
         };
