@@ -32,6 +32,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
+            makeWorldReadable(tmp);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new java.io.BufferedOutputStream(
@@ -57,6 +58,13 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String content) throws IOException {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** createTempFile makes 0600 files; results, reports and models are meant to be shared (0644). */
+    private static void makeWorldReadable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     /** Makes the rename itself durable; a no-op where the platform cannot open directories. */
