@@ -20,6 +20,9 @@ public interface ImageDataset extends AutoCloseable {
      * {@code augment} the split's training transform is applied using that generator (random crop
      * and flip for CIFAR-10, random-resized crop and flip for ImageNet, nothing for MNIST); with
      * {@code null} the evaluation transform. Must be safe to call from several threads.
+     *
+     * @throws java.io.UncheckedIOException when a lazily decoded example cannot be read (an
+     *         unreadable ImageNet JPEG); its cause names the file. In-memory data sets never throw.
      */
     void read(int index, float[] dst, int offset, Random augment);
 
