@@ -86,7 +86,9 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
             weightQuantizer.parameters().forEach(this::addParameter);
         }
         if (outputSettings != null) {
-            outputQuantizer = new BayesianBitsQuantizer(spec.name() + ".output", "aq_", outputSettings);
+            BayesianBitsQuantizer aq = new BayesianBitsQuantizer(spec.name() + ".output", "aq_", outputSettings);
+            aq.setNonNegativeInput(spec.activation() == ArtifactNode.Activation.RELU);
+            outputQuantizer = aq;
             outputQuantizer.parameters().forEach(this::addParameter);
         }
     }
@@ -160,13 +162,17 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         if (spec.activation() == ArtifactNode.Activation.RELU) {
             y = Activation.relu(y);
         }
-        if (outputQuantizer != null) {
-            y = outputQuantizer.quantize(y, training);
-        }
+        // The quantizer is monotone non-decreasing, so max-pool commutes with it (spec §5.2): quantizing
+        // the pooled tensor gives identical values on a quarter of the elements. Gradients differ only
+        // where several elements of a window share the top code: the reference routes them to the first
+        // such element, this order to the window's true maximum.
         if (spec.pool() != null) {
             LayerSpec.PoolSpec p = spec.pool();
             y = y.getNDArrayInternal().maxPool(new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()),
                     new Shape(p.padding(), p.padding()), false);
+        }
+        if (outputQuantizer != null) {
+            y = outputQuantizer.quantize(y, training);
         }
         return y;
     }

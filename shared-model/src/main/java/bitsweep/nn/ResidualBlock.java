@@ -45,7 +45,9 @@ final class ResidualBlock extends AbstractBlock {
         this.features1 = addChildBlock("features.1", features1);
         this.downsample = downsample == null ? null : addChildBlock("downsample.0", downsample);
         if (outputSettings != null) {
-            outputQuantizer = new BayesianBitsQuantizer(name + ".output", "out_aq_", outputSettings);
+            BayesianBitsQuantizer aq = new BayesianBitsQuantizer(name + ".output", "out_aq_", outputSettings);
+            aq.setNonNegativeInput(true); // after the block's ReLU
+            outputQuantizer = aq;
             outputQuantizer.parameters().forEach(this::addParameter);
         }
     }

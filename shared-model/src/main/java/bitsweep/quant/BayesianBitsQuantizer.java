@@ -38,6 +38,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
     private final Parameter xMin;
     private boolean initialized;
     private boolean signed = true;
+    private boolean nonNegativeInput;
 
     /**
      * @param name   human-readable name, e.g. {@code conv1.weight}
@@ -69,6 +70,15 @@ public final class BayesianBitsQuantizer implements Quantizer {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Declares that every input is ≥ 0 (the quantizer follows a ReLU). The unsigned clip then skips
+     * its inner {@code relu(x)}: identical values, and identical gradients through the preceding ReLU,
+     * whose derivative already vanishes where the inner relu's would (spec §12.8).
+     */
+    public void setNonNegativeInput(boolean value) {
+        this.nonNegativeInput = value;
     }
 
     public QuantizerSettings settings() {
@@ -162,7 +172,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
                 clipTop = r.mul(QuantSpec.SHRINK);
             }
             if (settings.learnedScale() != LearnedScale.NONE) {
-                v = Steps.clip(v, clipTop, signed);
+                v = !signed && nonNegativeInput ? Steps.clipNonNegative(v, clipTop) : Steps.clip(v, clipTop, signed);
             }
             if (settings.fixedBits() != 0) {
                 // spec §2.6: STE rounding even in eval (same forward value)

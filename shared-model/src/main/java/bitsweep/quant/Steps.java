@@ -50,6 +50,11 @@ final class Steps {
         return h.sub(Activation.relu(h.sub(l).sub(Activation.relu(x.sub(l)))));
     }
 
+    /** The unsigned clip for inputs known to be ≥ 0: {@code h − relu(h − x)}. */
+    static NDArray clipNonNegative(NDArray x, NDArray h) {
+        return h.sub(Activation.relu(h.sub(x)));
+    }
+
     /** {@code s·ste_round(x/s)}; in training {@code u + stopGradient(⌊u⌉ − u)}, else plain half-even rounding. */
     static NDArray roundToStep(NDArray x, NDArray s, boolean training) {
         NDArray u = x.div(s);
