@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.data.Datasets;
 import bitsweep.data.ImageDataset;
+import bitsweep.nn.BitsModels;
 import bitsweep.io.AtomicFiles;
 import bitsweep.nn.BitsModel;
 import bitsweep.train.checkpoint.Checkpoint;
@@ -40,6 +42,11 @@ public final class DjlTrialRunner implements TrialRunner {
     private final ModelFactory models;
     private final DatasetSource data;
 
+    /** The production runner: {@link BitsModels} networks on {@link Datasets} data. */
+    public DjlTrialRunner() {
+        this(BitsModels::create, (cfg, train) -> Datasets.open(cfg.experiment(), Path.of(cfg.dataDir()), train));
+    }
+
     public DjlTrialRunner(ModelFactory models, DatasetSource data) {
         this.models = models;
         this.data = data;
@@ -64,7 +71,7 @@ public final class DjlTrialRunner implements TrialRunner {
              ImageDataset train = open(cfg, true, id);
              ImageDataset test = open(cfg, false, id)) {
             Seeds.seedEngine(cfg.seed(), 0);
-            BitsModel model = models.create(cfg, manager);
+            BitsModel model = createModel(cfg, manager, id);
             TrainingSession session = new TrainingSession(id, cfg, model, train, test, manager, listener, cancel,
                     workDir);
             TrainingSession.Outcome outcome = session.run(resume);
@@ -79,9 +86,17 @@ public final class DjlTrialRunner implements TrialRunner {
                     String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), workDir.resolve(RESULT_FILE));
             return result;
         } catch (IOException e) {
-            throw new TrialFailedException("trial " + id + ": cannot write results to " + workDir + ": " + e.getMessage(), e);
+            throw new TrialFailedException("trial " + id + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new TrialFailedException("trial " + id + " failed: " + e, e);
+        }
+    }
+
+    private BitsModel createModel(TrialConfig cfg, NDManager manager, String id) throws TrialFailedException {
+        try {
+            return models.create(cfg, manager);
+        } catch (IOException e) {
+            throw new TrialFailedException("trial " + id + ": cannot build " + cfg.model() + ": " + e.getMessage(), e);
         }
     }
 

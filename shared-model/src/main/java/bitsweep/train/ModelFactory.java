@@ -6,5 +6,5 @@ import bitsweep.nn.BitsModel;
 /** Builds the network a resolved trial configuration asks for, with its arrays in {@code manager}. */
 @FunctionalInterface
 public interface ModelFactory {
-    BitsModel create(TrialConfig resolved, NDManager manager);
+    BitsModel create(TrialConfig resolved, NDManager manager) throws java.io.IOException;
 }

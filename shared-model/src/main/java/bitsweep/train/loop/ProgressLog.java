@@ -43,9 +43,13 @@ public final class ProgressLog {
 
     /** Per layer: bits of input/weights/output, kept channels, keep ratio, BOPs; then gate logits. */
     public static String bitTable(BopsReport bops, Map<String, double[]> gateLogits) {
+        return bitTable(bops.layers(), gateLogits);
+    }
+
+    public static String bitTable(java.util.List<LayerBits> layers, Map<String, double[]> gateLogits) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-28s %6s %6s %6s %11s %8s %14s%n",
                 "layer", "in b", "w b", "out b", "kept/ch", "keep", "BOPs"));
-        for (LayerBits l : bops.layers()) {
+        for (LayerBits l : layers) {
             sb.append(String.format(Locale.ROOT, "  %-28s %6d %6d %6d %5d/%-5d %8.4f %14.0f%n", l.layer(),
                     l.inputBits(), l.weightBits(), l.outputBits(), l.keptChannels(), l.channels(), l.keepRatio(),
                     l.bops()));

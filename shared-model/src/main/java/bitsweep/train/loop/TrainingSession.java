@@ -56,6 +56,8 @@ public final class TrainingSession {
     /** Fine-tuning optimisers are hard-coded by the reference (spec §9 step 5). */
     static final double FINE_TUNE_LR = 1e-4;
     public static final String CHECKPOINT_FILE = "checkpoint.ckpt";
+    /** {@code -Dbitsweep.checkGradients=true}: fail on the first non-finite gradient, naming the parameter (slow). */
+    private static final boolean CHECK_GRADIENTS = Boolean.getBoolean("bitsweep.checkGradients");
 
     private final String trialId;
     private final TrialConfig cfg;
@@ -290,10 +292,22 @@ public final class TrainingSession {
                     continue;
                 }
                 NDArray grad = w.getGradient();
+                if (CHECK_GRADIENTS) {
+                    checkFinite(grad, p.getKey(), epoch, batchNo);
+                }
                 optimizer.update(p.getValue().getId(), w, grad);
                 grad.subi(grad);
             }
             return new float[] {loss, ceValue, regValue};
+        }
+    }
+
+    private void checkFinite(NDArray grad, String name, int epoch, int batchNo) throws TrialFailedException {
+        for (float v : grad.toFloatArray()) {
+            if (!Float.isFinite(v)) {
+                throw new TrialFailedException(String.format(java.util.Locale.ROOT,
+                        "trial %s: gradient of %s became %s at epoch %d batch %d", trialId, name, v, epoch, batchNo));
+            }
         }
     }
 

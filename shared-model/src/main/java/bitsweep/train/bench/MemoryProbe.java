@@ -1,0 +1,35 @@
+package bitsweep.train.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resident set size of this process from {@code /proc/self/status} (Linux); -1 where unavailable. */
+public final class MemoryProbe {
+    private MemoryProbe() {
+    }
+
+    /** Current RSS in MiB ({@code VmRSS}). */
+    public static double rssMiB() {
+        return field("VmRSS:");
+    }
+
+    /** Peak RSS in MiB ({@code VmHWM}). */
+    public static double peakRssMiB() {
+        return field("VmHWM:");
+    }
+
+    private static double field(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(name)) {
+                    String[] parts = line.substring(name.length()).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

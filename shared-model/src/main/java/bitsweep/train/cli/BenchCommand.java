@@ -1,0 +1,73 @@
+package bitsweep.train.cli;
+
+import bitsweep.cli.Subcommand;
+import bitsweep.train.DjlTrialRunner;
+import bitsweep.train.Devices;
+import bitsweep.train.bench.Bench;
+import bitsweep.train.bench.BenchReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bitsweep bench}: training throughput and memory of the real training loop. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Training throughput (images/s) of Bayesian Bits LeNet-5 vs. plain FP32 LeNet-5 "
+                + "(same loop), VGG-7 on CIFAR-shaped input, RSS per epoch and peak RSS.",
+                "Uses real MNIST from --mnist-dir when present, else random MNIST-shaped input."})
+public final class BenchCommand implements Callable<Integer>, Subcommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "print one JSON object with every figure")
+    boolean json;
+    @Option(names = "--runs", defaultValue = "3", description = "timed epochs per LeNet-5 variant, median reported "
+            + "(>= 3; default ${DEFAULT-VALUE})")
+    int runs;
+    @Option(names = "--batches", defaultValue = "60", description = "batches per benchmark epoch (default ${DEFAULT-VALUE})")
+    int batches;
+    @Option(names = "--vgg-batches", defaultValue = "2", description = "VGG-7 batches (default ${DEFAULT-VALUE})")
+    int vggBatches;
+    @Option(names = "--batch-size", defaultValue = "128")
+    int batchSize;
+    @Option(names = "--mnist-dir", defaultValue = "data/mnist")
+    Path mnistDir;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu() or gpu(N)")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (runs < 3 || batches < 1 || vggBatches < 1 || batchSize < 1) {
+            spec.commandLine().getErr().println("bitsweep bench: --runs must be >= 3 and --batches, --vgg-batches, "
+                    + "--batch-size >= 1");
+            return 2;
+        }
+        BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, batchSize, mnistDir,
+                Devices.select(device)));
+        if (json) {
+            out.println(DjlTrialRunner.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r));
+        } else {
+            out.printf(Locale.ROOT, "data: %s, batch %d, %d batches/epoch, device %s%n", r.data(), r.batchSize(),
+                    r.batchesPerEpoch(), r.device());
+            out.printf(Locale.ROOT, "Bayesian Bits LeNet-5: %.0f images/s (median of %s)%n",
+                    r.lenet5BayesianBitsMedian(), r.lenet5BayesianBits());
+            out.printf(Locale.ROOT, "FP32 LeNet-5:          %.0f images/s (median of %s)%n",
+                    r.lenet5FullPrecisionMedian(), r.lenet5FullPrecision());
+            out.printf(Locale.ROOT, "ratio BB/FP32:         %.2f%n", r.bayesianBitsToFullPrecision());
+            out.printf(Locale.ROOT, "Bayesian Bits VGG-7:   %.1f images/s (CIFAR-shaped random input)%n",
+                    r.vgg7BayesianBits());
+            out.printf(Locale.ROOT, "RSS after epoch (MiB): %s; drift epochs 2-5: %.1f %%%n", r.rssMiBAfterEpoch(),
+                    r.rssDriftPercent());
+            out.printf(Locale.ROOT, "peak RSS:              %.0f MiB%n", r.peakRssMiB());
+        }
+        out.flush();
+        return 0;
+    }
+}

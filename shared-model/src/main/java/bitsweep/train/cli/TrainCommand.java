@@ -1,0 +1,179 @@
+package bitsweep.train.cli;
+
+import bitsweep.cli.Subcommand;
+import bitsweep.train.CancellationToken;
+import bitsweep.train.DjlTrialRunner;
+import bitsweep.train.InvalidTrialConfigException;
+import bitsweep.train.TrialCancelledException;
+import bitsweep.train.TrialConfig;
+import bitsweep.train.TrialFailedException;
+import bitsweep.train.TrialListener;
+import bitsweep.train.TrialRequest;
+import bitsweep.train.TrialResult;
+import bitsweep.train.checkpoint.CheckpointIO;
+import bitsweep.train.loop.ProgressLog;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bitsweep train}: one Bayesian Bits trial from the command line, with the reference
+ * implementation's flag names (spec §8.2). Unset flags take the experiment's README preset.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train one Bayesian Bits model (one trial).",
+                "Unset flags take the preset of --experiment (the paper's README command); see docs/training.md."})
+public final class TrainCommand implements Callable<Integer>, Subcommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--experiment", description = "mnist, cifar10 or imagenet (required unless --resume)")
+    String experiment;
+    @Option(names = "--model", description = "lenet5quantized | vggquantized | resnet18 (must match the experiment)")
+    String model;
+    @Option(names = "--data-dir", description = "data folder (default data/<experiment>)")
+    String dataDir;
+    @Option(names = "--method", description = "bayesian_bits")
+    String method;
+    @Option(names = "--gating-method", description = "l0 (sampled hard-concrete gates) or fixed")
+    String gatingMethod;
+    @Option(names = "--gamma-4-init", description = "initial log α_4")
+    Double gamma4Init;
+    @Option(names = "--gamma-8-init", description = "initial log α_8")
+    Double gamma8Init;
+    @Option(names = "--gamma-16-init", description = "initial log α_16")
+    Double gamma16Init;
+    @Option(names = "--gamma-32-init", description = "initial log α_32")
+    Double gamma32Init;
+    @Option(names = "--gating-lambda", description = "MU, regulariser strength")
+    Double gatingLambda;
+    @Option(names = "--learning-rate", description = "weights group LR")
+    Double learningRate;
+    @Option(names = "--learning-rate-q", description = "gates group LR")
+    Double learningRateQ;
+    @Option(names = "--learning-rate-s", description = "ranges group LR")
+    Double learningRateS;
+    @Option(names = "--optimizer", description = "weights group: adam or sgd (Nesterov)")
+    String optimizer;
+    @Option(names = "--optimizer-q", description = "gates group: adam or sgd")
+    String optimizerQ;
+    @Option(names = "--optimizer-s", description = "ranges group: adam or sgd")
+    String optimizerS;
+    @Option(names = "--momentum", description = "Nesterov momentum of sgd groups (default 0.9)")
+    Double momentum;
+    @Option(names = "--batch-size")
+    Integer batchSize;
+    @Option(names = "--epochs", description = "Bayesian Bits epochs")
+    Integer epochs;
+    @Option(names = "--eval-every", description = "evaluate every N epochs (and after the last)")
+    Integer evalEvery;
+    @Option(names = "--learned-scale", description = "range (clip mode), scale or none")
+    String learnedScale;
+    @Option(names = "--include-pruning", arity = "0..1", fallbackValue = "true",
+            description = "channel pruning gates (default true; --include-pruning=false for quantization only)")
+    Boolean includePruning;
+    @Option(names = "--reg-type", description = "bop or const")
+    String regType;
+    @Option(names = "--lr-schedule", description = "linear | none | multistep:E1:E2… | cosine:ETA_MIN")
+    String lrSchedule;
+    @Option(names = "--fixed-gate-finetune-epochs", description = "fixed-gate fine-tuning epochs after training")
+    Integer fixedGateFinetuneEpochs;
+    @Option(names = "--prune-only", arity = "0..1", fallbackValue = "true")
+    Boolean pruneOnly;
+    @Option(names = "--fixed-8bit", arity = "0..1", fallbackValue = "true")
+    Boolean fixed8bit;
+    @Option(names = "--fixed-48bit", arity = "0..1", fallbackValue = "true")
+    Boolean fixed48bit;
+    @Option(names = "--pretrained", description = "ResNet-18: file with pretrained FP32 weights")
+    String pretrained;
+    @Option(names = "--weight-decay", description = "L2 loss term on the weights group (default 0)")
+    Double weightDecay;
+    @Option(names = "--seed", description = "RNG seed (default 0); CPU runs with the same seed repeat exactly")
+    Long seed;
+    @Option(names = "--limit-train", description = "use only the first N training examples")
+    Integer limitTrain;
+    @Option(names = "--limit-test", description = "evaluate only the first N test examples")
+    Integer limitTest;
+    @Option(names = "--checkpoint-every", description = "checkpoint every N epochs (default 1)")
+    Integer checkpointEvery;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu() or gpu(N) (default ${DEFAULT-VALUE})")
+    String device;
+    @Option(names = "--output", description = "trial folder for checkpoint, result.json, model.bbfg "
+            + "(default results/train/<experiment>-seed<seed>)")
+    Path output;
+    @Option(names = "--resume", description = "checkpoint to continue from; its settings are used, flags given "
+            + "here must agree with them")
+    Path resume;
+    @Option(names = "--trial-id", description = "id written into result.json (default: the output folder's name)")
+    String trialId;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TrialConfig cfg;
+        try {
+            cfg = config();
+            cfg = cfg.resolved();
+        } catch (InvalidTrialConfigException e) {
+            e.problems().forEach(p -> err.println("bitsweep train: --" + p));
+            return 2;
+        } catch (IOException e) {
+            err.println("bitsweep train: " + e.getMessage());
+            return 2;
+        }
+        Path dir = output != null ? output
+                : Path.of("results", "train", cfg.experiment() + "-seed" + cfg.seed());
+        if (resume != null && output == null) {
+            dir = resume.toAbsolutePath().getParent();
+        }
+        String id = trialId != null ? trialId : dir.toAbsolutePath().getFileName().toString();
+        try {
+            TrialResult r = new DjlTrialRunner().run(new TrialRequest(id, cfg, dir, resume, device),
+                    TrialListener.NONE, CancellationToken.none());
+            out.printf(Locale.ROOT, "trial %s: top-1 %.2f %%, relative BOPs %.4f %% (%.4f GBOPs), %.0f s%n",
+                    r.trialId(), r.top1(), r.relativeBops(), r.gbops(), r.wallSeconds());
+            out.println(ProgressLog.bitTable(r.bitTable(), r.gateLogits()));
+            out.println("result: " + dir.resolve(DjlTrialRunner.RESULT_FILE) + ", fixed-gate model: "
+                    + dir.resolve(r.artifact()));
+            out.flush();
+            return 0;
+        } catch (TrialFailedException e) {
+            err.println("bitsweep train: " + e.getMessage());
+            return 1;
+        } catch (TrialCancelledException e) {
+            err.println("bitsweep train: " + e.getMessage());
+            return 130;
+        } catch (InvalidTrialConfigException e) {
+            e.problems().forEach(p -> err.println("bitsweep train: --" + p));
+            return 2;
+        }
+    }
+
+    /** The flags as a config; with --resume, the checkpoint's config with the given flags laid over it. */
+    TrialConfig config() throws IOException {
+        TrialConfig flags = new TrialConfig(experiment, model, dataDir, method, gatingMethod, gamma4Init, gamma8Init,
+                gamma16Init, gamma32Init, gatingLambda, learningRate, learningRateQ, learningRateS, optimizer,
+                optimizerQ, optimizerS, momentum, batchSize, epochs, evalEvery, learnedScale, includePruning, regType,
+                lrSchedule, fixedGateFinetuneEpochs, pruneOnly, fixed8bit, fixed48bit, pretrained, weightDecay, seed,
+                limitTrain, limitTest, checkpointEvery);
+        if (resume == null) {
+            return flags;
+        }
+        TrialConfig saved = CheckpointIO.read(resume).config();
+        ObjectNode merged = DjlTrialRunner.JSON.valueToTree(saved);
+        JsonNode given = DjlTrialRunner.JSON.valueToTree(flags);
+        given.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+        return DjlTrialRunner.JSON.treeToValue(merged, TrialConfig.class);
+    }
+}
