@@ -182,7 +182,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         NDArray g = Local.on(m, gamma.getArray());
         NDArray t = Local.on(m, beta.getArray());
         NDArray sigmaRun = Local.on(m, runningVar.getArray()).add(BN_EPS).sqrt();
-        NDArray folded = w.mul(g.div(sigmaRun).reshape(channelShape(w.getShape().dimension())));
+        NDArray folded = w.mul(g.div(sigmaRun).reshape(weightChannelShape()));
         NDArray wq = weightQuantizer == null ? folded : weightQuantizer.quantize(folded, training);
         NDArray yq = op(x, wq, null);
         Shape cs = channelShape(yq.getShape().dimension());
@@ -192,13 +192,22 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         }
         NDArray raw = op(x, w, null);
         int[] axes = spec.isConv() ? new int[] {0, 2, 3} : new int[] {0};
-        NDArray mu = raw.mean(axes);
-        NDArray biasedVar = raw.sub(mu.reshape(cs)).square().mean(axes);
+        NDArray mu = meanOver(raw, axes);
+        NDArray biasedVar = meanOver(raw.sub(mu.reshape(cs)).square(), axes);
         NDArray sigmaB = biasedVar.add(BN_EPS).sqrt();
         NDArray y = yq.mul(sigmaRun.div(sigmaB).reshape(cs)).add(t.sub(g.mul(mu).div(sigmaB)).reshape(cs));
         long n = raw.size() / spec.out();
         updateRunningStats(mu.stopGradient(), biasedVar.stopGradient().mul((float) n / Math.max(1, n - 1)));
         return y;
+    }
+
+    /** Mean over several axes (the engine reduces one axis at a time); axes ascending. */
+    static NDArray meanOver(NDArray x, int[] axes) {
+        NDArray r = x;
+        for (int i = axes.length - 1; i >= 0; i--) {
+            r = r.mean(new int[] {axes[i]});
+        }
+        return r;
     }
 
     private void updateRunningStats(NDArray batchMean, NDArray unbiasedVar) {
@@ -210,13 +219,16 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         rv.set(newVar.toFloatArray());
     }
 
+    /** Per-output-channel broadcast shape for the weight: {@code [out,1,1,1]} or {@code [out,1]}. */
+    private Shape weightChannelShape() {
+        return spec.isConv() ? new Shape(spec.out(), 1, 1, 1) : new Shape(spec.out(), 1);
+    }
+
+    /** Per-channel broadcast shape for an activation of the given rank: {@code [1,C,1,1]} or {@code [1,C]}. */
     private Shape channelShape(int rank) {
         long[] dims = new long[rank];
         java.util.Arrays.fill(dims, 1L);
-        dims[rank > 1 ? 1 : 0] = spec.out();
-        if (rank == 1) {
-            return new Shape(spec.out());
-        }
+        dims[1] = spec.out();
         return new Shape(dims);
     }
 
@@ -245,7 +257,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
                 NDArray t = Local.on(tmp, beta.getArray());
                 NDArray sigmaRun = Local.on(tmp, runningVar.getArray()).add(BN_EPS).sqrt();
                 NDArray w = Local.on(tmp, weight.getArray());
-                NDArray folded = w.mul(g.div(sigmaRun).reshape(channelShape(w.getShape().dimension())));
+                NDArray folded = w.mul(g.div(sigmaRun).reshape(weightChannelShape()));
                 NDArray b = t.sub(g.mul(Local.on(tmp, runningMean.getArray())).div(sigmaRun));
                 weight.getArray().set(folded.toFloatArray());
                 bias = Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)

@@ -53,7 +53,7 @@ final class ResNetNet extends AbstractBlock {
         for (ResidualBlock b : blocks) {
             x = b.forward(x, training);
         }
-        return new NDList(fc.forward(x.mean(new int[] {2, 3}), training));
+        return new NDList(fc.forward(QuantLayer.meanOver(x, new int[] {2, 3}), training));
     }
 
     @Override

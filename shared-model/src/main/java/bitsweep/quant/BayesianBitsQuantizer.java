@@ -172,7 +172,13 @@ public final class BayesianBitsQuantizer implements Quantizer {
                 clipTop = r.mul(QuantSpec.SHRINK);
             }
             if (settings.learnedScale() != LearnedScale.NONE) {
-                v = !signed && nonNegativeInput ? Steps.clipNonNegative(v, clipTop) : Steps.clip(v, clipTop, signed);
+                if (!training) {
+                    v = Steps.clampValue(v, clipTop.getFloat(0), signed); // exact clamp: no gradient needed
+                } else if (!signed && nonNegativeInput) {
+                    v = Steps.clipNonNegative(v, clipTop);
+                } else {
+                    v = Steps.clip(v, clipTop, signed);
+                }
             }
             if (settings.fixedBits() != 0) {
                 // spec §2.6: STE rounding even in eval (same forward value)

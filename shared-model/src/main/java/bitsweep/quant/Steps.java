@@ -50,6 +50,15 @@ final class Steps {
         return h.sub(Activation.relu(h.sub(l).sub(Activation.relu(x.sub(l)))));
     }
 
+    /**
+     * The clip's value {@code min(max(x, l), h)} computed exactly, for evaluation: the relu form rounds
+     * {@code h − (h − x)} and can move values by an ulp of {@code h}; this is the {@link
+     * bitsweep.artifact.QuantSpec} semantics that exported models reproduce.
+     */
+    static NDArray clampValue(NDArray x, float h, boolean signed) {
+        return x.clip(signed ? -h : 0f, h);
+    }
+
     /** The unsigned clip for inputs known to be ≥ 0: {@code h − relu(h − x)}. */
     static NDArray clipNonNegative(NDArray x, NDArray h) {
         return h.sub(Activation.relu(h.sub(x)));
