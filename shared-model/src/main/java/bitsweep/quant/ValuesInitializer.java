@@ -17,6 +17,9 @@ final class ValuesInitializer implements Initializer {
 
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-        return manager.create(values, shape).toType(dataType, false);
+        NDArray created = manager.create(values, shape);
+        // never return an alias of `created`: on PyTorch its memory is a direct buffer owned by that
+        // wrapper only, and a parameter viewing it would read freed memory once the wrapper is collected
+        return dataType == DataType.FLOAT32 ? created : created.toType(dataType, true);
     }
 }
