@@ -180,6 +180,53 @@ class QuantizedModelTest {
     }
 
     @Test
+    void trainingStepLeavesNoArraysOnTheModelManager() {
+        try (NDManager modelManager = manager.newSubManager()) {
+            QuantizedModel m = BitsModels.vgg7(Variant.readme(new double[] {6, 6, 6, 6}), modelManager);
+            try (NDManager scope = modelManager.newSubManager()) {
+                m.initializeRanges(images(scope, DatasetInfo.CIFAR10, 2));
+            }
+            int before = modelManager.getManagedArrays().size();
+            for (boolean training : new boolean[] {true, false}) {
+                try (NDManager batch = modelManager.newSubManager()) {
+                    NDArray x = images(batch, DatasetInfo.CIFAR10, 2);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = m.forward(x, training).sum().add(m.regularizer(batch));
+                        if (training) {
+                            gc.backward(loss);
+                        }
+                    }
+                    m.bops();
+                    m.quantizerSummaries();
+                }
+            }
+            assertEquals(before, modelManager.getManagedArrays().size(),
+                    "per-forward arrays must live on the batch manager, not the model's");
+        }
+    }
+
+    @Test
+    void gradientOfAPrunedChannelIsZero() {
+        bitsweep.quant.QuantizerSettings settings = bitsweep.quant.QuantizerSettings.standard(
+                new double[] {6, 6, -6, -6}, 3);
+        BayesianBitsQuantizer q = new BayesianBitsQuantizer("w", "", settings);
+        q.parameters().forEach(p -> p.initialize(manager, DataType.FLOAT32));
+        q.pruneLogAlphaParameter().getArray().set(new float[] {6, -20, 20});
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray w = scope.create(new float[] {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f}, new Shape(3, 2));
+            q.quantize(w, true); // range initialisation
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(q.quantize(w, true).sum());
+            }
+            float[] g = w.getGradient().toFloatArray();
+            assertEquals(0f, g[2]);
+            assertEquals(0f, g[3]);
+            assertEquals(1f, g[4]); // log α_2 = 20: z_2 = 1 in every sample; −0.5 is inside [−0.6, 0.6]
+        }
+    }
+
+    @Test
     void fixedGateSwapKeepsEvalLogitsAndBops() {
         for (String arch : new String[] {"lenet5", "vgg7", "resnet18"}) {
             QuantizedModel m = switch (arch) {
