@@ -263,6 +263,8 @@ public final class TrainingSession {
             float loss;
             float ceValue;
             float regValue = 0;
+            // Never NDArray.op(Number) on the autograd path: DJL frees that scalar's buffer at once while
+            // autograd keeps it for backward (garbage gradients after a GC). Scalars live in bm instead.
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = model.block().forward(new ParameterStore(bm, false), new NDList(x), true)
                         .singletonOrThrow();
@@ -271,10 +273,10 @@ public final class TrainingSession {
                 if (bayesianBits) {
                     NDArray reg = model.regularizer(bm);
                     regValue = reg.getFloat();
-                    total = total.add(reg.mul(cfg.gatingLambda().floatValue()));
+                    total = total.add(reg.mul(bm.create(cfg.gatingLambda().floatValue())));
                 }
                 if (cfg.weightDecay() > 0) {
-                    total = total.add(weightL2(params).mul((float) (cfg.weightDecay() / 2)));
+                    total = total.add(weightL2(params).mul(bm.create((float) (cfg.weightDecay() / 2))));
                 }
                 loss = total.getFloat();
                 ceValue = ceLoss.getFloat();
