@@ -1,0 +1,50 @@
+package bitsweep.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import bitsweep.artifact.ArtifactIO;
+import bitsweep.artifact.FixedGateArtifact;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real runner on real MNIST: a short Bayesian Bits LeNet-5 run with the README flags. */
+class MnistTrainingTest {
+
+    static Path mnist() {
+        return Path.of(System.getProperty("bitsweep.repoRoot", ".")).resolve("data/mnist");
+    }
+
+    @Test
+    void shortReadmeRunLearnsMovesGatesAndWritesResultAndArtifact(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.exists(mnist().resolve("train-images-idx3-ubyte"))
+                || Files.exists(mnist().resolve("train-images-idx3-ubyte.gz")), "real MNIST not in " + mnist());
+        TrialConfig cfg = new ObjectMapper().convertValue(Map.of("experiment", "mnist", "data-dir", mnist().toString(),
+                "epochs", 1, "limit-train", 128 * 120, "limit-test", 2000, "seed", 3L), TrialConfig.class);
+        TrialResult r = new DjlTrialRunner().run(new TrialRequest("mnist-short", cfg, dir, null, "cpu()"),
+                TrialListener.NONE, CancellationToken.none());
+
+        assertTrue(r.top1() > 90.0, "top-1 after 120 batches: " + r.top1());
+        // README init: relative BOPs start (and after one short epoch stay) at 8-bit = 6.25 %
+        assertEquals(6.25, r.relativeBops(), 1e-6);
+        double[] conv1Weight = r.gateLogits().entrySet().stream()
+                .filter(e -> e.getKey().contains("conv1_wq") && !e.getKey().endsWith(".prune_mean"))
+                .findFirst().orElseThrow().getValue();
+        assertTrue(Math.abs(conv1Weight[0] - 6.0) > 1e-3, "log α_4 of conv1 weights did not move: " + conv1Weight[0]);
+        assertTrue(r.gateLogits().values().stream().allMatch(v -> v[0] < 6.0),
+                "the regulariser pushes every first gate logit down");
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(DjlTrialRunner.RESULT_FILE).toFile());
+        assertEquals("mnist-short", json.get("trialId").asText());
+        assertEquals(1, json.get("history").size());
+        FixedGateArtifact artifact = ArtifactIO.read(dir.resolve(r.artifact()));
+        assertEquals("lenet5", artifact.architecture());
+        assertTrue(Files.exists(dir.resolve("checkpoint.ckpt")));
+    }
+}
