@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import bitsweep.nn.BitsModel;
+import bitsweep.nn.BitsModels;
 import bitsweep.train.CancellationToken;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.SyntheticDigits;
@@ -47,8 +48,22 @@ class TrainingSessionTest {
         return out;
     }
 
+    interface Factory {
+        BitsModel create(TrialConfig cfg, NDManager m) throws Exception;
+    }
+
     @Test
-    void resumedRunMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
+    void resumedPlainRunMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
+        resumedRunMatchesUninterruptedRun(dir, (c, m) -> new PlainLeNet5(m));
+    }
+
+    /** Three optimiser groups, quantizer flags and gate noise: all must continue exactly. */
+    @Test
+    void resumedBayesianBitsRunMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
+        resumedRunMatchesUninterruptedRun(dir, BitsModels::create);
+    }
+
+    private void resumedRunMatchesUninterruptedRun(Path dir, Factory factory) throws Exception {
         TrialConfig cfg = config(Map.of());
         SyntheticDigits train = new SyntheticDigits(1000, 1);
         SyntheticDigits test = new SyntheticDigits(200, 2);
@@ -57,7 +72,7 @@ class TrainingSessionTest {
         Map<String, float[]> fullWeights;
         try (NDManager m = NDManager.newBaseManager()) {
             Seeds.seedEngine(cfg.seed(), 0);
-            PlainLeNet5 model = new PlainLeNet5(m);
+            BitsModel model = factory.create(cfg, m);
             full = new TrainingSession("t", cfg, model, train, test, m, TrialListener.NONE,
                     CancellationToken.none(), dir.resolve("full")).run(null).history();
             fullWeights = weights(model);
@@ -75,7 +90,7 @@ class TrainingSessionTest {
         };
         try (NDManager m = NDManager.newBaseManager()) {
             Seeds.seedEngine(cfg.seed(), 0);
-            PlainLeNet5 model = new PlainLeNet5(m);
+            BitsModel model = factory.create(cfg, m);
             TrainingSession s = new TrainingSession("t", cfg, model, train, test, m, stopAfter2, cancel,
                     dir.resolve("part"));
             assertThrows(TrialCancelledException.class, () -> s.run(null));
@@ -87,7 +102,7 @@ class TrainingSessionTest {
         Map<String, float[]> resumedWeights;
         try (NDManager m = NDManager.newBaseManager()) {
             Seeds.seedEngine(999, 0); // a different fresh init: everything must come from the checkpoint
-            PlainLeNet5 model = new PlainLeNet5(m);
+            BitsModel model = factory.create(cfg, m);
             resumed = new TrainingSession("t", cfg, model, train, test, m, TrialListener.NONE,
                     CancellationToken.none(), dir.resolve("part")).run(ckpt).history();
             resumedWeights = weights(model);
