@@ -54,17 +54,25 @@ class TrainingSessionTest {
 
     @Test
     void resumedPlainRunMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
-        resumedRunMatchesUninterruptedRun(dir, (c, m) -> new PlainLeNet5(m));
+        resumedRunMatchesUninterruptedRun(dir, (c, m) -> new PlainLeNet5(m), Map.of(), 2);
     }
 
     /** Three optimiser groups, quantizer flags and gate noise: all must continue exactly. */
     @Test
     void resumedBayesianBitsRunMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
-        resumedRunMatchesUninterruptedRun(dir, BitsModels::create);
+        resumedRunMatchesUninterruptedRun(dir, BitsModels::create, Map.of(), 2);
     }
 
-    private void resumedRunMatchesUninterruptedRun(Path dir, Factory factory) throws Exception {
-        TrialConfig cfg = config(Map.of());
+    /** Interrupted inside fixed-gate fine-tuning: the resume re-freezes and continues SGD/Adam + cosine. */
+    @Test
+    void resumedFineTuningMatchesUninterruptedRun(@TempDir Path dir) throws Exception {
+        resumedRunMatchesUninterruptedRun(dir, BitsModels::create,
+                Map.of("epochs", 1, "fixed-gate-finetune-epochs", 2), 2);
+    }
+
+    private void resumedRunMatchesUninterruptedRun(Path dir, Factory factory, Map<String, Object> overrides,
+                                                   int stopAfter) throws Exception {
+        TrialConfig cfg = config(overrides);
         SyntheticDigits train = new SyntheticDigits(1000, 1);
         SyntheticDigits test = new SyntheticDigits(200, 2);
 
@@ -83,7 +91,7 @@ class TrainingSessionTest {
         TrialListener stopAfter2 = new TrialListener() {
             @Override
             public void onCheckpoint(int epoch, Path file) {
-                if (epoch == 2) {
+                if (epoch == stopAfter) {
                     cancel.cancel();
                 }
             }
@@ -96,7 +104,7 @@ class TrainingSessionTest {
             assertThrows(TrialCancelledException.class, () -> s.run(null));
         }
         Checkpoint ckpt = CheckpointIO.read(dir.resolve("part").resolve(TrainingSession.CHECKPOINT_FILE));
-        assertEquals(2, ckpt.epochsDone());
+        assertEquals(stopAfter, ckpt.epochsDone());
 
         List<EpochMetrics> resumed;
         Map<String, float[]> resumedWeights;
@@ -107,8 +115,9 @@ class TrainingSessionTest {
                     CancellationToken.none(), dir.resolve("part")).run(ckpt).history();
             resumedWeights = weights(model);
         }
-        assertEquals(3, resumed.size());
-        for (int i = 0; i < 3; i++) {
+        assertEquals(full.size(), resumed.size());
+        for (int i = 0; i < full.size(); i++) {
+            assertEquals(full.get(i).phase(), resumed.get(i).phase());
             assertEquals(full.get(i).trainLoss(), resumed.get(i).trainLoss(), 1e-4, "loss of epoch " + (i + 1));
             assertEquals(full.get(i).top1(), resumed.get(i).top1(), 0.51, "top-1 of epoch " + (i + 1));
         }
