@@ -77,6 +77,8 @@ public final class TrainingSession {
     private Map<String, double[]> bayesianBitsGateLogits;
     private byte[] bayesianBitsParameters;
     private GroupedOptimizer optimizer;
+    /** Trainable parameters of the current phase (the fixed-gate swap replaces some of them). */
+    private PairList<String, Parameter> trainableCache;
     private long fineTuneIterations;
     private double wallBefore;
     private long startNanos;
@@ -177,7 +179,8 @@ public final class TrainingSession {
         groups.put(ParameterGroup.WEIGHTS, new GroupSpec(UpdateRule.of(cfg.optimizer(), cfg.momentum()), cfg.learningRate()));
         groups.put(ParameterGroup.GATES, new GroupSpec(UpdateRule.of(cfg.optimizerQ(), cfg.momentum()), cfg.learningRateQ()));
         groups.put(ParameterGroup.RANGES, new GroupSpec(UpdateRule.of(cfg.optimizerS(), cfg.momentum()), cfg.learningRateS()));
-        return new GroupedOptimizer(trainable(), model::groupOf, groups, manager);
+        trainableCache = trainable();
+        return new GroupedOptimizer(trainableCache, model::groupOf, groups, manager);
     }
 
     /** Spec §9 steps 1–5: freeze gates, swap quantizers, fold BN; SGD-Nesterov weights, Adam ranges at 1e-4. */
@@ -197,7 +200,8 @@ public final class TrainingSession {
         Map<ParameterGroup, GroupSpec> groups = new EnumMap<>(ParameterGroup.class);
         groups.put(ParameterGroup.WEIGHTS, new GroupSpec(new UpdateRule.NesterovSgd(0.9), FINE_TUNE_LR));
         groups.put(ParameterGroup.RANGES, new GroupSpec(new UpdateRule.Adam(0.9, 0.999, 1e-8), FINE_TUNE_LR));
-        return new GroupedOptimizer(trainable(), model::groupOf, groups, manager);
+        trainableCache = trainable();
+        return new GroupedOptimizer(trainableCache, model::groupOf, groups, manager);
     }
 
     private record EpochStats(double loss, double ce, double reg, double imagesPerSecond, double trainSeconds) {
@@ -256,7 +260,7 @@ public final class TrainingSession {
      */
     private float[] step(HostBatch batch, boolean bayesianBits, int epoch, int batchNo) throws TrialFailedException {
         DatasetInfo info = train.info();
-        PairList<String, Parameter> params = trainable();
+        PairList<String, Parameter> params = trainableCache;
         try (NDManager bm = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDArray x = bm.create(batch.pixels(), new Shape(batch.size(), info.channels(), info.height(), info.width()));
             NDArray y = bm.create(batch.labels());
