@@ -26,11 +26,11 @@ class MnistTrainingTest {
         assumeTrue(Files.exists(mnist().resolve("train-images-idx3-ubyte"))
                 || Files.exists(mnist().resolve("train-images-idx3-ubyte.gz")), "real MNIST not in " + mnist());
         TrialConfig cfg = new ObjectMapper().convertValue(Map.of("experiment", "mnist", "data-dir", mnist().toString(),
-                "epochs", 1, "limit-train", 128 * 120, "limit-test", 2000, "seed", 3L), TrialConfig.class);
+                "epochs", 1, "limit-train", 128 * 80, "limit-test", 1000, "seed", 3L), TrialConfig.class);
         TrialResult r = new DjlTrialRunner().run(new TrialRequest("mnist-short", cfg, dir, null, "cpu()"),
                 TrialListener.NONE, CancellationToken.none());
 
-        assertTrue(r.top1() > 90.0, "top-1 after 120 batches: " + r.top1());
+        assertTrue(r.top1() > 80.0, "top-1 after 80 batches: " + r.top1());
         // README init: relative BOPs start (and after one short epoch stay) at 8-bit = 6.25 %
         assertEquals(6.25, r.relativeBops(), 1e-6);
         double[] conv1Weight = r.gateLogits().entrySet().stream()

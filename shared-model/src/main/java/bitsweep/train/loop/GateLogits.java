@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the gate logits of a model, grouped by quantizer: the DJL parameter path minus the
- * parameter's own name identifies the quantizer. The bit gates (log α_4 … log α_32) are listed as
+ * Reads the gate logits of a model, grouped by quantizer: the DJL parameter path minus its role
+ * suffix ({@code _log_alpha}, {@code _prune_log_alpha}) identifies the quantizer, e.g. {@code 01conv1_wq}. The bit gates (log α_4 … log α_32) are listed as
  * they are stored; a pruning-logit vector ({@code …prune_log_alpha}) is summarised as its mean under
  * {@code <quantizer>.prune_mean}.
  */
@@ -29,10 +29,11 @@ public final class GateLogits {
                 continue;
             }
             String full = p.getKey();
-            String own = "_" + param.getName();
-            String quantizer = full.endsWith(own) ? full.substring(0, full.length() - own.length()) : full;
+            boolean prune = full.endsWith(ParameterRoles.PRUNE_LOG_ALPHA);
+            String role = "_" + (prune ? ParameterRoles.PRUNE_LOG_ALPHA : ParameterRoles.GATE_LOG_ALPHA);
+            String quantizer = full.endsWith(role) ? full.substring(0, full.length() - role.length()) : full;
             float[] values = param.getArray().toFloatArray();
-            if (param.getName().endsWith(ParameterRoles.PRUNE_LOG_ALPHA)) {
+            if (prune) {
                 double sum = 0;
                 for (float v : values) {
                     sum += v;
