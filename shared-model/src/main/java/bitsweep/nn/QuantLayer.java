@@ -181,7 +181,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         NDManager m = x.getManager();
         NDArray g = Local.on(m, gamma.getArray());
         NDArray t = Local.on(m, beta.getArray());
-        NDArray sigmaRun = Local.on(m, runningVar.getArray()).add(BN_EPS).sqrt();
+        NDArray sigmaRun = Local.on(m, runningVar.getArray()).add(Local.scalar(m, BN_EPS)).sqrt();
         NDArray folded = w.mul(g.div(sigmaRun).reshape(weightChannelShape()));
         NDArray wq = weightQuantizer == null ? folded : weightQuantizer.quantize(folded, training);
         NDArray yq = op(x, wq, null);
@@ -194,7 +194,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         int[] axes = spec.isConv() ? new int[] {0, 2, 3} : new int[] {0};
         NDArray mu = meanOver(raw, axes);
         NDArray biasedVar = meanOver(raw.sub(mu.reshape(cs)).square(), axes);
-        NDArray sigmaB = biasedVar.add(BN_EPS).sqrt();
+        NDArray sigmaB = biasedVar.add(Local.scalar(m, BN_EPS)).sqrt();
         NDArray y = yq.mul(sigmaRun.div(sigmaB).reshape(cs)).add(t.sub(g.mul(mu).div(sigmaB)).reshape(cs));
         long n = raw.size() / spec.out();
         updateRunningStats(mu.stopGradient(), biasedVar.stopGradient().mul((float) n / Math.max(1, n - 1)));

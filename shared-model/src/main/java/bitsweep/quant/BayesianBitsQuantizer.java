@@ -166,10 +166,10 @@ public final class BayesianBitsQuantizer implements Quantizer {
             NDArray clipTop;
             if (settings.learnedScale() == LearnedScale.SCALE) {
                 s2 = r;
-                clipTop = r.mul(3f).mul(QuantSpec.SHRINK).mul(QuantSpec.SHRINK);
+                clipTop = r.mul(Local.scalar(m, 3f)).mul(Local.scalar(m, QuantSpec.SHRINK)).mul(Local.scalar(m, QuantSpec.SHRINK));
             } else {
                 s2 = Steps.baseStep(r, signed);
-                clipTop = r.mul(QuantSpec.SHRINK);
+                clipTop = r.mul(Local.scalar(m, QuantSpec.SHRINK));
             }
             if (settings.learnedScale() != LearnedScale.NONE) {
                 if (!training) {
@@ -230,7 +230,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
         NDArray residual = xc.sub(q2);
         NDArray step = s2;
         for (int k = 0; k < depth; k++) {
-            step = step.div(Steps.CHAIN[k]);
+            step = step.div(Local.scalar(step, Steps.CHAIN[k]));
             e[k] = Steps.roundToStep(residual, step, training); // residuals use the ungated terms
             if (k + 1 < depth) {
                 residual = residual.sub(e[k]);
@@ -307,8 +307,10 @@ public final class BayesianBitsQuantizer implements Quantizer {
         if (settings.learnedScale() == LearnedScale.SCALE) {
             rangeValue = (signed ? hi - (-hi) : hi) / 3f;
         }
-        range.getArray().set(new float[] {rangeValue});
-        xMin.getArray().set(new float[] {lo});
+        // indexed assignment copies into the parameter's own (torch-owned) storage; set(float[]) would
+        // re-point it at a Java direct buffer
+        range.getArray().set(new NDIndex(0), rangeValue);
+        xMin.getArray().set(new NDIndex(0), lo);
         initialized = true;
     }
 
@@ -378,14 +380,15 @@ public final class BayesianBitsQuantizer implements Quantizer {
      * @param stepCost per-bit costs {@code c(2), c(4), c(8), c(16), c(32)}
      */
     public NDArray regularizer(NDManager manager, float[] stepCost) {
-        NDArray p = Activation.sigmoid(Local.on(manager, logAlpha.getArray()).sub((float) HardConcrete.LOG_RATIO));
+        NDArray offset = Local.scalar(manager, (float) HardConcrete.LOG_RATIO);
+        NDArray p = Activation.sigmoid(Local.on(manager, logAlpha.getArray()).sub(offset));
         NDArray chain = p.cumProd(0);
         NDArray steps = chain.mul(manager.create(Arrays.copyOfRange(stepCost, 1, 5))).sum();
         if (pruneLogAlpha == null) {
-            return steps.add(1f);
+            return steps.add(Local.scalar(manager, 1f));
         }
-        NDArray p2 = Activation.sigmoid(Local.on(manager, pruneLogAlpha.getArray()).sub((float) HardConcrete.LOG_RATIO)).mean();
-        return p2.mul(steps.add(stepCost[0]));
+        NDArray p2 = Activation.sigmoid(Local.on(manager, pruneLogAlpha.getArray()).sub(offset)).mean();
+        return p2.mul(steps.add(Local.scalar(manager, stepCost[0])));
     }
 
     @Override

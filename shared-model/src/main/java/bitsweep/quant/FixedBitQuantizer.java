@@ -53,7 +53,7 @@ public final class FixedBitQuantizer implements Quantizer {
         NDArray v = Local.on(m, x);
         if (spec != null) {
             NDArray r = Local.on(m, xMax.getArray());
-            NDArray top = r.mul(QuantSpec.SHRINK);
+            NDArray top = r.mul(Local.scalar(m, QuantSpec.SHRINK));
             v = training ? Steps.clip(v, top, signed) : Steps.clampValue(v, top.getFloat(0), signed);
             if (spec.bits() < 32) { // 32-bit rounding is below float32 resolution (QuantSpec)
                 v = Steps.roundToStep(v, Steps.step(Steps.baseStep(r, signed), spec.bits()), training);

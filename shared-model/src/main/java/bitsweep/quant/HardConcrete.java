@@ -54,16 +54,16 @@ public final class HardConcrete {
      */
     public static NDArray sample(NDArray logAlpha, NDManager manager) {
         NDArray u = manager.randomUniform(0f, 1f, logAlpha.getShape());
-        NDArray noise = u.log().sub(u.neg().add(1f).log());
-        return stretch(Activation.sigmoid(noise.add(logAlpha).div((float) BETA)));
+        NDArray noise = u.log().sub(u.neg().add(Local.scalar(manager, 1f)).log());
+        return stretch(Activation.sigmoid(noise.add(logAlpha).div(Local.scalar(manager, (float) BETA))));
     }
 
     /** Gating method {@code fixed}: {@code z = clamp(σ(log α/β)·(ζ−γ) + γ, 0, 1)} (logAlpha must live on the batch manager). */
     public static NDArray fixedGate(NDArray logAlpha) {
-        return stretch(Activation.sigmoid(logAlpha.div((float) BETA)));
+        return stretch(Activation.sigmoid(logAlpha.div(Local.scalar(logAlpha, (float) BETA))));
     }
 
     private static NDArray stretch(NDArray s) {
-        return s.mul((float) (ZETA - GAMMA)).add((float) GAMMA).clip(0f, 1f);
+        return s.mul(Local.scalar(s, (float) (ZETA - GAMMA))).add(Local.scalar(s, (float) GAMMA)).clip(0f, 1f);
     }
 }

@@ -14,6 +14,21 @@ public final class Local {
     private Local() {
     }
 
+    /**
+     * A float32 scalar living on {@code manager} until it closes. DJL 0.36's {@code op(Number)} wraps the
+     * number in a from_blob array and closes it at once, while autograd saves it for the backward pass:
+     * once the GC frees that buffer the gradient is computed from garbage. Differentiable paths must
+     * therefore use scalar arrays on the per-batch manager instead of Java numbers.
+     */
+    public static NDArray scalar(NDManager manager, float value) {
+        return manager.create(value);
+    }
+
+    /** {@link #scalar} on {@code like}'s manager. */
+    public static NDArray scalar(NDArray like, float value) {
+        return like.getManager().create(value);
+    }
+
     public static NDArray on(NDManager manager, NDArray array) {
         if (array.getManager() == manager) {
             return array;

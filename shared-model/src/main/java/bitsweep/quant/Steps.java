@@ -26,14 +26,14 @@ final class Steps {
 
     /** s_2 = R/3 with R = 2·x_max (signed) or x_max (unsigned); {@code xMax} on the batch manager. */
     static NDArray baseStep(NDArray xMax, boolean signed) {
-        return (signed ? xMax.mul(2f) : xMax).div(3f);
+        return (signed ? xMax.mul(Local.scalar(xMax, 2f)) : xMax).div(Local.scalar(xMax, 3f));
     }
 
     /** Step s_b from s_2 by the chain (never the closed form, to match the reference's float32 values). */
     static NDArray step(NDArray s2, int bits) {
         NDArray s = s2;
         for (int i = 0; i < level(bits); i++) {
-            s = s.div(CHAIN[i]);
+            s = s.div(Local.scalar(s, CHAIN[i]));
         }
         return s;
     }

@@ -17,9 +17,8 @@ final class ValuesInitializer implements Initializer {
 
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-        NDArray created = manager.create(values, shape);
-        // never return an alias of `created`: on PyTorch its memory is a direct buffer owned by that
-        // wrapper only, and a parameter viewing it would read freed memory once the wrapper is collected
-        return dataType == DataType.FLOAT32 ? created : created.toType(dataType, true);
+        // a torch-owned copy: on PyTorch, create(float[]) wraps a Java direct buffer that lives only as
+        // long as that one wrapper, which must not back a long-lived parameter
+        return manager.create(values, shape).toType(dataType, true);
     }
 }
