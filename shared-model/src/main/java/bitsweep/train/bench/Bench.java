@@ -100,7 +100,9 @@ public final class Bench {
             @Override
             public void onEpoch(EpochMetrics metrics) {
                 if (rss != null) {
-                    rss.put(metrics.epoch(), MemoryProbe.rssMiB());
+                    // The JVM heap grows in steps up to -Xmx and counts in RSS; what must stay flat is the
+                    // rest (native tensors), so the committed heap is subtracted.
+                    rss.put(metrics.epoch(), MemoryProbe.rssMiB() - Runtime.getRuntime().totalMemory() / 1048576.0);
                 }
             }
         };

@@ -63,7 +63,8 @@ public final class BenchCommand implements Callable<Integer>, Subcommand {
             out.printf(Locale.ROOT, "ratio BB/FP32:         %.2f%n", r.bayesianBitsToFullPrecision());
             out.printf(Locale.ROOT, "Bayesian Bits VGG-7:   %.1f images/s (CIFAR-shaped random input)%n",
                     r.vgg7BayesianBits());
-            out.printf(Locale.ROOT, "RSS after epoch (MiB): %s; drift epochs 2-5: %.1f %%%n", r.rssMiBAfterEpoch(),
+            out.printf(Locale.ROOT, "RSS - JVM heap after epoch (MiB): %s; drift epochs 2-5: %.1f %%%n",
+                    r.nativeRssMiBAfterEpoch(),
                     r.rssDriftPercent());
             out.printf(Locale.ROOT, "peak RSS:              %.0f MiB%n", r.peakRssMiB());
         }
