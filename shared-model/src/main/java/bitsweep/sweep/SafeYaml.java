@@ -1,6 +1,8 @@
 package bitsweep.sweep;
 
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
@@ -58,6 +60,7 @@ final class SafeYaml {
         boolean safe = true;
         int depth = 0;
         int documents = 0;
+        Set<String> reportedAliases = new HashSet<>();
         try {
             for (Event event : new Parse(settings).parseString(text)) {
                 Pos pos = Pos.of(event.getStartMark());
@@ -80,10 +83,14 @@ final class SafeYaml {
                     }
                     case MappingEnd, SequenceEnd -> depth--;
                     case Alias -> {
-                        problems.add(pos, "alias '*" + ((AliasEvent) event).getAlias().getValue()
+                        String alias = ((AliasEvent) event).getAlias().getValue();
+                        safe = false;
+                        if (!reportedAliases.add(alias)) {
+                            continue; // one line per alias name; a bomb repeats each name many times
+                        }
+                        problems.add(pos, "alias '*" + alias
                                 + "' is not allowed: sweep files may not use anchors or aliases (they allow "
                                 + "'billion laughs' expansion); write the values out");
-                        safe = false;
                     }
                     default -> {
                     }
