@@ -556,8 +556,8 @@ final class SweepReader {
         for (NodeTuple t : m.getValue()) {
             Node key = t.getKeyNode();
             if (!(key instanceof ScalarNode s) || !s.getTag().equals(Tag.STR)) {
-                problems.add(Pos.of(key), "keys must be strings, got " + kind(key)
-                        + (key instanceof ScalarNode s2 ? " '" + s2.getValue() + "'" : "") + " in " + where);
+                problems.add(Pos.of(key), "keys must be strings, got " + kind(key) + " in " + where
+                        + " (quote the key if you mean the text)");
                 continue;
             }
             NodeTuple first = out.putIfAbsent(s.getValue(), t);
