@@ -204,4 +204,11 @@ class SweepExpansionTest {
         assertEquals(true, s.trials().get(1).config().fixed8bit());
         assertEquals(true, s.trials().get(2).config().fixed48bit());
     }
+
+    @Test
+    void scientificNotationAndHexFollowYaml12CoreSchema() throws Exception {
+        Sweep s = parse("experiment: mnist\nmethod: grid\nbase: {learning-rate: 1e-3, limit-train: 0x10}\n");
+        assertEquals(0.001, s.trials().get(0).config().learningRate());
+        assertEquals(16, s.trials().get(0).config().limitTrain());
+    }
 }
