@@ -96,6 +96,18 @@ public final class ArtifactEvaluator implements AutoCloseable {
         }
     }
 
+    /** Every node's output on a batch (row-major, all channels); for diagnostics and tests. */
+    Map<String, float[]> nodeOutputs(float[] pixels, int n) {
+        try (NDManager batch = manager.newSubManager()) {
+            Map<String, NDArray> outputs = run(batch, pixels, n);
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (ArtifactNode node : artifact.nodes()) {
+                values.put(node.name(), outputs.get(node.name()).toFloatArray());
+            }
+            return values;
+        }
+    }
+
     private Map<String, NDArray> run(NDManager batch, float[] pixels, int n) {
         int[] s = artifact.inputShape();
         if (pixels.length < (long) n * pixelsPerExample()) {

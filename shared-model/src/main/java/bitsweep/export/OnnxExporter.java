@@ -57,8 +57,13 @@ public final class OnnxExporter {
         return new ExportSummary(out.toString(), bytes.length, opset, built.removed(), built.keptZero());
     }
 
-    /** The model and its channel counts, without writing anything. */
-    record Built(OnnxMl.ModelProto model, int removed, int keptZero) {
+    /**
+     * The model and its channel counts, without writing anything.
+     *
+     * @param nodeTensors artifact node → name of the ONNX tensor holding its output (for diagnostics)
+     * @param plan        which channels of each node's output were exported
+     */
+    record Built(OnnxMl.ModelProto model, int removed, int keptZero, Map<String, String> nodeTensors, ChannelPlan plan) {
     }
 
     static Built build(FixedGateArtifact artifact, int opset, boolean quantized) {
@@ -79,7 +84,7 @@ public final class OnnxExporter {
                 .setGraph(graph);
         metadata(artifact, plan, quantized).forEach((k, v) ->
                 model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(META_PREFIX + k).setValue(v)));
-        return new Built(model.build(), plan.removed(), plan.keptZero());
+        return new Built(model.build(), plan.removed(), plan.keptZero(), Map.copyOf(emitter.tensorOf), plan);
     }
 
     private static Map<String, String> metadata(FixedGateArtifact artifact, ChannelPlan plan, boolean quantized) {

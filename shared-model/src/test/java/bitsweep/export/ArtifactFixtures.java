@@ -133,7 +133,7 @@ final class ArtifactFixtures {
         }
         float[] b = new float[out];
         for (int i = 0; i < out; i++) {
-            b[i] = (float) (rng.nextGaussian() * 0.3);
+            b[i] = (float) (rng.nextGaussian() * (logits ? 0.01 : 0.3));
         }
         tensors.put(name + ".weight", new Tensor(shape, w));
         tensors.put(name + ".bias", new Tensor(new long[] {out}, b));
@@ -163,7 +163,7 @@ final class ArtifactFixtures {
         FixedGateArtifact raw = new FixedGateArtifact(FixedGateArtifact.FORMAT_VERSION, arch + "-trial-" + seed, arch,
                 experiment, inputShape, classes, List.copyOf(nodes), 1.234, 0.5, null, List.of(), tensors);
         int n = 4;
-        float[] pixels = randomPixels(new Random(seed + 17), n * inputShape[0] * inputShape[1] * inputShape[2]);
+        float[] pixels = randomImages(new Random(seed + 17), n, inputShape);
         Map<String, Float> maxima;
         try (ArtifactEvaluator eval = new ArtifactEvaluator(raw)) {
             maxima = eval.nodeMaxima(pixels, n);
@@ -187,6 +187,35 @@ final class ArtifactFixtures {
         }
         return new FixedGateArtifact(FixedGateArtifact.FORMAT_VERSION, raw.trialId(), arch, experiment, inputShape,
                 classes, finished, 1.234, 0.5, 97.5, List.of(), tensors);
+    }
+
+    /**
+     * {@code n} random images of shape {@code [C, H, W]} that differ in more than noise: each has its
+     * own brightness curve, per-channel gain and a smooth diagonal gradient, so that random networks
+     * give different logits (and classes) for different examples.
+     */
+    static float[] randomImages(Random rng, int n, int[] shape) {
+        int c = shape[0];
+        int h = shape[1];
+        int w = shape[2];
+        float[] p = new float[n * c * h * w];
+        int i = 0;
+        for (int e = 0; e < n; e++) {
+            double gamma = Math.exp(rng.nextGaussian());
+            double fx = rng.nextGaussian() * 3;
+            double fy = rng.nextGaussian() * 3;
+            for (int ch = 0; ch < c; ch++) {
+                double gain = 0.3 + 0.7 * rng.nextDouble();
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        double wave = 0.5 + 0.5 * Math.sin(fx * x / w + fy * y / h + ch);
+                        double v = gain * (0.5 * Math.pow(rng.nextDouble(), gamma) + 0.5 * wave);
+                        p[i++] = (float) Math.min(1, Math.max(0, v));
+                    }
+                }
+            }
+        }
+        return p;
     }
 
     static float[] randomPixels(Random rng, int count) {

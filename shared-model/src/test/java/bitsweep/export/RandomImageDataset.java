@@ -4,7 +4,7 @@ import bitsweep.data.DatasetInfo;
 import bitsweep.data.ImageDataset;
 import java.util.Random;
 
-/** A deterministic test split of uniform random pixels in [0, 1] with random labels. */
+/** A deterministic test split of random images ({@link ArtifactFixtures#randomImages}) with random labels. */
 final class RandomImageDataset implements ImageDataset {
     private final DatasetInfo info;
     private final int size;
@@ -45,9 +45,8 @@ final class RandomImageDataset implements ImageDataset {
 
     @Override
     public void read(int index, float[] dst, int offset, Random augment) {
-        Random rng = new Random(seed * 1_000_003L + index);
-        for (int i = 0; i < info.pixelsPerExample(); i++) {
-            dst[offset + i] = rng.nextFloat();
-        }
+        float[] image = ArtifactFixtures.randomImages(new Random(seed * 1_000_003L + index), 1,
+                new int[] {info.channels(), info.height(), info.width()});
+        System.arraycopy(image, 0, dst, offset, image.length);
     }
 }
