@@ -37,7 +37,7 @@ public final class ExportCommand implements Callable<Integer>, Subcommand {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "ONNX model to write")
     Path out;
 
-    @Option(names = "--opset", defaultValue = "21",
+    @Option(names = "--opset", defaultValue = "21", paramLabel = "21|13",
             description = "21 (int4/int16 weights, default) or 13 (int8 containers, older runtimes)")
     int opset;
 
@@ -50,7 +50,7 @@ public final class ExportCommand implements Callable<Integer>, Subcommand {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "data set folder (needed with --validate)")
     Path dataDir;
 
-    @Option(names = "--limit", defaultValue = "0", description = "validate on at most N test examples (0 = all)")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "validate on at most N test examples (0 = all)")
     int limit;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

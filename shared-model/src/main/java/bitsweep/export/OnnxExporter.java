@@ -192,9 +192,7 @@ public final class OnnxExporter {
             long[] dims = conv ? new long[] {keptOut.length, keptIn.length, l.kernel()[0], l.kernel()[1]}
                     : new long[] {keptOut.length, keptIn.length};
             String weight = weight(l, keptOut, keptIn, taps, dims);
-            String bias = bias(l, keptOut);
-            String[] inputs = bias == null ? new String[] {in(l.input()), weight}
-                    : new String[] {in(l.input()), weight, bias};
+            String[] inputs = {in(l.input()), weight, bias(l, keptOut)};
             String y;
             if (conv) {
                 y = g.node("Conv", l.name() + ".conv", inputs,
@@ -231,12 +229,14 @@ public final class OnnxExporter {
                     new String[] {g.integers(base + ".codes", type, dims, codes), scale, g.zeroPoint(base + ".zp", type)});
         }
 
-        /** Float bias of the exported channels plus the folded constants of removed input channels. */
+        /**
+         * Float bias of the exported channels plus the folded constants of removed input channels.
+         * Always present (zeros for a bias-free layer): ORT fuses DequantizeLinear → Conv/Gemm
+         * without a bias into an integer QGemm/QLinearConv, which rejects our per-channel
+         * activation scale; a float bias keeps the layer in float.
+         */
         private String bias(QuantLayer l, int[] keptOut) {
             double[] delta = quantized ? plan.biasDelta(l.name()) : null;
-            if (l.bias() == null && delta == null) {
-                return null;
-            }
             float[] original = l.bias() == null ? null : artifact.tensor(l.bias()).data();
             float[] b = new float[keptOut.length];
             for (int i = 0; i < keptOut.length; i++) {

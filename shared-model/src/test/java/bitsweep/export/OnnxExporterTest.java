@@ -141,6 +141,41 @@ class OnnxExporterTest {
         }
     }
 
+    /** All-positive weights get an unsigned grid: uint4 / uint16 initializers, and signed 2-bit activations. */
+    @Test
+    void unsignedWeightGridsUseUintContainersAndStillMatch() throws Exception {
+        for (int bits : new int[] {2, 4, 8, 16}) {
+            Random rng = new Random(bits);
+            float[] w1 = new float[6 * 8];
+            for (int i = 0; i < w1.length; i++) {
+                w1[i] = rng.nextFloat() * 0.5f;
+            }
+            Map<String, Tensor> t = new LinkedHashMap<>();
+            t.put("w1", new Tensor(new long[] {6, 8}, w1));
+            t.put("b1", new Tensor(new long[] {6}, new float[] {-1f, -0.5f, 0f, -0.8f, -1.2f, -0.3f}));
+            t.put("w2", randomTensor(rng, 3, 6));
+            FixedGateArtifact a = new FixedGateArtifact(1, "unsigned-" + bits, "test", "test", new int[] {8, 1, 1}, 3,
+                    List.of(new ArtifactNode.Flatten("flat", FixedGateArtifact.INPUT),
+                            new QuantLayer("fc1", "flat", QuantLayer.Kind.LINEAR, 8, 6, null, null, null, "w1", "b1",
+                                    new QuantSpec(bits, 0.45f, false), null, Activation.NONE,
+                                    new QuantSpec(bits == 16 ? 2 : bits, 0.8f, true)),
+                            new QuantLayer("fc2", "fc1", QuantLayer.Kind.LINEAR, 6, 3, null, null, null, "w2", null,
+                                    new QuantSpec(bits, 0.5f, true), null, Activation.NONE, null)),
+                    0, 0, null, List.of(), t);
+            for (int opset : new int[] {21, 13}) {
+                OnnxExporter.Built built = OnnxExporter.build(a, opset, true);
+                int expected = opset == 21 && bits <= 4 ? OnnxGraph.UINT4 : bits <= 8 ? OnnxGraph.UINT8 : OnnxGraph.UINT16;
+                assertEquals(expected, initializers(built.model()).get("fc1.weight.codes").getDataType(),
+                        bits + "-bit unsigned weights at opset " + opset);
+                float[] pixels = ArtifactFixtures.randomPixels(new Random(5), 16 * 8);
+                float[][] ort = OrtRunner.run(built.model().toByteArray(), pixels, new long[] {16, 8, 1, 1});
+                try (ArtifactEvaluator eval = new ArtifactEvaluator(a)) {
+                    LogitComparison.of(ort, eval.logits(pixels, 16), 3).assertMatches(a.trialId() + " opset " + opset);
+                }
+            }
+        }
+    }
+
     @Test
     void float32BaselineKeepsEveryChannelAndHasNoQuantizers() throws Exception {
         FixedGateArtifact a = ArtifactFixtures.lenet5(1);
