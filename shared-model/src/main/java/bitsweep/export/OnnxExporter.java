@@ -271,7 +271,7 @@ public final class OnnxExporter {
             int type = activationContainer(q);
             String zp = g.zeroPoint(name + ".zp", type);
             String codes = g.node("QuantizeLinear", name + ".q", new String[] {clipped, scale, zp});
-            if (containerBits(type) > q.bits() && (type == OnnxGraph.INT8 || type == OnnxGraph.UINT8)) {
+            if (q.bits() < 8) {
                 // Pins the code range of a 2- or 4-bit quantizer held in an 8-bit container. The float clip
                 // already keeps codes in range, so this never changes a value.
                 codes = g.node("Clip", name + ".codes", new String[] {codes,
@@ -310,14 +310,6 @@ public final class OnnxExporter {
             case 4 -> q.signed() ? OnnxGraph.INT4 : OnnxGraph.UINT4;
             case 8 -> q.signed() ? OnnxGraph.INT8 : OnnxGraph.UINT8;
             default -> q.signed() ? OnnxGraph.INT16 : OnnxGraph.UINT16;
-        };
-    }
-
-    static int containerBits(int type) {
-        return switch (type) {
-            case OnnxGraph.INT4, OnnxGraph.UINT4 -> 4;
-            case OnnxGraph.INT8, OnnxGraph.UINT8 -> 8;
-            default -> 16;
         };
     }
 
