@@ -174,21 +174,24 @@ public final class ArtifactEvaluator implements AutoCloseable {
         return clipped.div(s).round().mul(s);
     }
 
+    /** {@code keep ⊙ q(W)}; the intermediates live in a scratch manager so only the result stays. */
     private NDArray quantizedWeight(QuantLayer l) {
         Tensor w = artifact.tensor(l.weight());
-        NDArray raw = create(w);
-        NDArray q = quantize(raw, l.weightQuant());
-        if (l.keep() == null) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray q = quantize(scratch.create(w.data(), new Shape(w.shape())), l.weightQuant());
+            if (l.keep() != null) {
+                float[] mask = new float[l.outChannels()];
+                for (int c = 0; c < mask.length; c++) {
+                    mask[c] = l.keep()[c] ? 1f : 0f;
+                }
+                long[] maskShape = new long[w.shape().length];
+                java.util.Arrays.fill(maskShape, 1);
+                maskShape[0] = l.outChannels();
+                q = q.mul(scratch.create(mask, new Shape(maskShape)));
+            }
+            q.attach(manager);
             return q;
         }
-        float[] mask = new float[l.outChannels()];
-        for (int c = 0; c < mask.length; c++) {
-            mask[c] = l.keep()[c] ? 1f : 0f;
-        }
-        long[] maskShape = new long[w.shape().length];
-        java.util.Arrays.fill(maskShape, 1);
-        maskShape[0] = l.outChannels();
-        return q.mul(manager.create(mask, new Shape(maskShape)));
     }
 
     private NDArray create(Tensor t) {
@@ -198,6 +201,11 @@ public final class ArtifactEvaluator implements AutoCloseable {
     /** The quantized (masked) weight of a layer, as DJL computed it; for tests. */
     float[] weightValues(String layer) {
         return weights.get(layer).toFloatArray();
+    }
+
+    /** Arrays alive on the evaluator's manager (tests check this stays flat over batches). */
+    int liveArrays() {
+        return manager instanceof ai.djl.ndarray.BaseNDManager base ? base.getManagedArrays().size() : -1;
     }
 
     @Override

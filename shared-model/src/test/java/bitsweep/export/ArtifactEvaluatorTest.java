@@ -49,6 +49,21 @@ class ArtifactEvaluatorTest {
         }
     }
 
+    @Test
+    void batchesLeaveNoArraysBehind() {
+        FixedGateArtifact a = ArtifactFixtures.lenet5(3);
+        try (ArtifactEvaluator eval = new ArtifactEvaluator(a)) {
+            float[] pixels = ArtifactFixtures.randomImages(new java.util.Random(1), 16, a.inputShape());
+            eval.logits(pixels, 16);
+            int after1 = eval.liveArrays();
+            for (int i = 0; i < 20; i++) {
+                eval.logits(pixels, 16);
+                eval.nodeMaxima(pixels, 4);
+            }
+            assertEquals(after1, eval.liveArrays(), "per-batch arrays must be freed with their sub-manager");
+        }
+    }
+
     /** Two linear layers with a pruned unit, checked against the artifact semantics written out by hand. */
     @Test
     void tinyNetworkMatchesHandComputedForward() {
