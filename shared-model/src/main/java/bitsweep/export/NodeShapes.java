@@ -27,6 +27,12 @@ final class NodeShapes {
                 throw bad(artifact, node.name(), "duplicate node name");
             }
             shapes.put(node.name(), infer(artifact, node));
+            if (node instanceof ArtifactNode.QuantLayer l) {
+                checkRange(artifact, l.name(), "weightQuant", l.weightQuant());
+                checkRange(artifact, l.name(), "outputQuant", l.outputQuant());
+            } else if (node instanceof ArtifactNode.Add add) {
+                checkRange(artifact, add.name(), "outputQuant", add.outputQuant());
+            }
         }
         int[] out = shapes.get(artifact.outputNode());
         if (out.length != 1 || out[0] != artifact.numClasses()) {
@@ -37,6 +43,13 @@ final class NodeShapes {
 
     int[] of(String node) {
         return shapes.get(node);
+    }
+
+    /** A zero, negative or non-finite range would divide by zero (spec §12 item 17): reject it here. */
+    private static void checkRange(FixedGateArtifact a, String node, String field, bitsweep.artifact.QuantSpec q) {
+        if (q != null && !(q.xMax() > 0 && Float.isFinite(q.xMax()))) {
+            throw bad(a, node, field + ".xMax must be a positive finite range, got " + q.xMax());
+        }
     }
 
     private int[] in(FixedGateArtifact a, ArtifactNode node, String input) {

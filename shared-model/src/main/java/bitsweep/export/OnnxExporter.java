@@ -105,7 +105,7 @@ public final class OnnxExporter {
             if (node instanceof QuantLayer l) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("layer", l.name());
-                row.put("kind", l.kind().name().toLowerCase());
+                row.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
                 row.put("weight_bits", quantized && l.weightQuant() != null ? l.weightQuant().bits() : 32);
                 row.put("activation_bits", quantized && l.outputQuant() != null ? l.outputQuant().bits() : 0);
                 row.put("channels", l.outChannels());

@@ -226,6 +226,13 @@ class OnnxExporterTest {
         e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.build(wrongInput, 21, true));
         assertTrue(e.getMessage().contains("conv2") && e.getMessage().contains("nowhere"), e.getMessage());
 
+        QuantLayer fc1 = (QuantLayer) a.nodes().get(5);
+        FixedGateArtifact zeroRange = ArtifactFixtures.withNode(a, new QuantLayer("fc1", fc1.input(), fc1.kind(),
+                fc1.inChannels(), fc1.outChannels(), fc1.kernel(), fc1.stride(), fc1.padding(), fc1.weight(), fc1.bias(),
+                fc1.weightQuant(), fc1.keep(), fc1.activation(), new QuantSpec(8, 0f, false)));
+        e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.build(zeroRange, 21, true));
+        assertTrue(e.getMessage().contains("fc1") && e.getMessage().contains("outputQuant.xMax"), e.getMessage());
+
         e = assertThrows(IllegalArgumentException.class, () -> OnnxExporter.build(a, 17, true));
         assertTrue(e.getMessage().contains("21 or 13"), e.getMessage());
     }
