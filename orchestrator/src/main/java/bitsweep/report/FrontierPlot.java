@@ -29,7 +29,7 @@ public final class FrontierPlot {
 
     public static final String PNG = "frontier.png";
     public static final String SVG = "frontier.svg";
-    static final int WIDTH = 960;
+    static final int WIDTH = 1100;
     static final int HEIGHT = 600;
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontierPlot.class);
@@ -110,8 +110,10 @@ public final class FrontierPlot {
             x.add(1.0);
             y.add(0.0);
         }
-        // Pad a decade-fraction on the log axis and a few points on y so single points are not on the frame.
-        chart.getStyler().setXAxisMin(x.min / 1.5).setXAxisMax(x.max * 1.5);
+        // XChart labels a log axis at decades only (its non-decade mode mislabels ticks), so the x range
+        // is widened to whole decades: at least two labelled ticks, and the 2…9 grid lines in between.
+        chart.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(x.min / 1.15))))
+                .setXAxisMax(Math.pow(10, Math.ceil(Math.log10(x.max * 1.15))));
         double pad = Math.max(0.5, 0.08 * (y.max - y.min));
         chart.getStyler().setYAxisMin(Math.max(0.0, y.min - pad)).setYAxisMax(Math.min(100.0, y.max + pad));
         return chart;
@@ -119,18 +121,18 @@ public final class FrontierPlot {
 
     private static void style(org.knowm.xchart.style.XYStyler s) {
         s.setXAxisLogarithmic(true);
+        s.setXAxisDecimalPattern("0.####");
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderColor(Color.GRAY);
         s.setPlotGridLinesColor(new Color(225, 225, 225));
-        s.setLegendPosition(Styler.LegendPosition.InsideSE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         s.setMarkerSize(9);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setYAxisDecimalPattern("0.0#");
-        s.setXAxisDecimalPattern("0.0##");
         s.setAntiAlias(true);
     }
 
