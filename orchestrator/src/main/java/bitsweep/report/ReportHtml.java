@@ -103,13 +103,15 @@ public final class ReportHtml {
         if (r.frontierSize() == 0) {
             h.append("<p class=\"bad\">No completed trial, so no frontier.</p>\n");
         }
+        // Open every model's table on small sweeps; on big ones the summaries alone stay readable.
+        String open = r.frontierSize() <= 8 ? " open" : "";
         for (VariantFrontier f : r.frontiers()) {
             h.append("<h3>variant <code>").append(esc(f.variant())).append("</code>: ")
                     .append(f.frontier().size()).append(" frontier of ")
                     .append(f.frontier().size() + f.dominated().size()).append(" completed</h3>\n");
             for (TrialPoint p : f.frontier()) {
                 String status = r.validationStatus(p.trialId());
-                h.append("<details class=\"model\" open><summary><code>").append(esc(p.trialId())).append("</code> — top-1 ")
+                h.append("<details class=\"model\"").append(open).append("><summary><code>").append(esc(p.trialId())).append("</code> — top-1 ")
                         .append(num(p.top1(), 2)).append(" %, ").append(num(p.relativeBops(), 3))
                         .append(" % BOPs, MU ").append(esc(Html.plain(p.mu())))
                         .append(p.seed() == null ? "" : ", seed " + p.seed())
@@ -132,11 +134,11 @@ public final class ReportHtml {
                         h.append("<tr><td><code>").append(esc(l.layer())).append("</code></td>")
                                 .append("<td class=\"bits b").append(l.weightBits()).append("\">").append(l.weightBits())
                                 .append("</td><td class=\"bits b").append(l.inputBits()).append("\">").append(l.inputBits())
-                                .append("</td><td>").append(l.outputBits() == 0 ? "—" : Integer.toString(l.outputBits()))
-                                .append("</td><td>").append(l.keptChannels()).append(" / ").append(l.channels())
-                                .append("</td><td><div class=\"bar\"><div style=\"width:")
+                                .append("</td><td class=\"n\">").append(l.outputBits() == 0 ? "—" : Integer.toString(l.outputBits()))
+                                .append("</td><td class=\"n\">").append(l.keptChannels()).append(" / ").append(l.channels())
+                                .append("</td><td class=\"n\"><div class=\"bar\"><div style=\"width:")
                                 .append(num(100 * kept, 1)).append("%\"></div></div>").append(num(100 * kept, 1))
-                                .append(" %</td><td>").append(l.macs()).append("</td><td>")
+                                .append(" %</td><td class=\"n\">").append(l.macs()).append("</td><td class=\"n\">")
                                 .append(totalBops > 0 ? num(100 * l.bops() / totalBops, 1) + " %" : "")
                                 .append("</td></tr>\n");
                     }
@@ -156,7 +158,7 @@ public final class ReportHtml {
         }
         h.append("<p class=\"note\">Pass: prediction agreement ≥ 99.9 % and |Δ top-1| ≤ 0.1 points between ONNX "
                 + "Runtime and the DJL fixed-gate model.</p>\n");
-        h.append("<table class=\"sortable\" id=\"validation-table\"><thead><tr><th>trial</th><th>status</th>"
+        h.append("<div class=\"wide\"><table class=\"sortable\" id=\"validation-table\"><thead><tr><th>trial</th><th>status</th>"
                 + "<th>EP</th><th>examples</th><th>ORT top-1 (%)</th><th>DJL top-1 (%)</th><th>agreement (%)</th>"
                 + "<th>max |Δ logit|</th><th>model size</th><th>FP32 size</th><th>× smaller</th><th>model</th>"
                 + "<th>detail</th></tr></thead><tbody>\n");
@@ -170,9 +172,14 @@ public final class ReportHtml {
                 h.append("<tr class=\"").append(esc(v.status())).append("\"><td><code>").append(esc(p.trialId()))
                         .append("</code></td><td class=\"status ").append(esc(v.status())).append("\">")
                         .append(esc(v.status())).append("</td><td>").append(esc(v.executionProvider()))
-                        .append("</td>").append(numCell(v.examples(), 0))
-                        .append(numCell(v.ortTop1(), 2)).append(numCell(v.djlTop1(), 2))
-                        .append(numCell(100 * v.agreement(), 2)).append(numCell(v.maxAbsLogitDiff(), 6))
+                        .append("</td>").append(numCell(v.examples(), 0));
+                if (v.examples() > 0) {
+                    h.append(numCell(v.ortTop1(), 2)).append(numCell(v.djlTop1(), 2))
+                            .append(numCell(100 * v.agreement(), 2)).append(numCell(v.maxAbsLogitDiff(), 6));
+                } else {
+                    h.append("<td data-sort=\"\"></td>".repeat(4));
+                }
+                h
                         .append("<td data-sort=\"").append(v.modelBytes()).append("\">").append(Html.bytes(v.modelBytes()))
                         .append("</td><td data-sort=\"").append(v.fp32ModelBytes()).append("\">")
                         .append(Html.bytes(v.fp32ModelBytes())).append("</td>")
@@ -183,7 +190,7 @@ public final class ReportHtml {
                         .append("</td><td>").append(esc(v.message())).append("</td></tr>\n");
             }
         }
-        h.append("</tbody></table>\n</section>\n");
+        h.append("</tbody></table></div>\n</section>\n");
     }
 
     private static void trials(StringBuilder h, SweepReport r) {
@@ -227,9 +234,11 @@ public final class ReportHtml {
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
             code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}
             table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
-            th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
-            td:first-child,th:first-child,table.kv td{text-align:left}
-            table.kv th{text-align:left;background:#f6f6f6}
+            th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
+            td[data-sort],td.n,td.bits{text-align:right}
+            table.kv th{background:#f6f6f6}
+            code,td a,summary a{white-space:nowrap}
+            .wide{overflow-x:auto}
             thead th{background:#f0f3f7}
             table.sortable thead th{cursor:pointer;user-select:none}
             table.sortable thead th[aria-sort=ascending]::after{content:" ▲"}

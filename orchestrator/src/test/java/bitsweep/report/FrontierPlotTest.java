@@ -67,6 +67,15 @@ class FrontierPlotTest {
     }
 
     @Test
+    void logAxisSpansWholeDecadesAroundTheData() {
+        XYChart chart = FrontierPlot.chart(report(twoVariantSweep(), "mnist"));
+        // Data 0.21 … 1.6 % (paper point 0.36 %): XChart labels decades only, so the axis is 0.1 … 10.
+        assertEquals(0.1, chart.getStyler().getXAxisMin(), 1e-12);
+        assertEquals(10.0, chart.getStyler().getXAxisMax(), 1e-12);
+        assertTrue(chart.getStyler().getYAxisMin() < 98.2 && chart.getStyler().getYAxisMax() > 99.35);
+    }
+
+    @Test
     void cifarSweepShowsBothVgg7ReferencePointsAndImagenetNone() {
         var cifar = FrontierPlot.chart(report(List.of(completed("c", "v", 0.1, 1, 92.0, 0.4)), "cifar10"));
         assertEquals(2, cifar.getSeriesMap().keySet().stream().filter(n -> n.startsWith("paper VGG-7")).count());

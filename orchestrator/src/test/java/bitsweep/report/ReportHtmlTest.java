@@ -98,8 +98,8 @@ class ReportHtmlTest {
         String models = html.substring(html.indexOf("id=\"frontier-models\""), html.indexOf("id=\"validation\""));
         assertEquals(1, count(models, "<details class=\"model\""));
         assertTrue(models.contains("<tr><td><code>conv1</code></td><td class=\"bits b4\">4</td>"
-                + "<td class=\"bits b8\">8</td><td>8</td><td>12 / 20</td>"), models);
-        assertTrue(models.contains("<td>200 / 500</td>"));
+                + "<td class=\"bits b8\">8</td><td class=\"n\">8</td><td class=\"n\">12 / 20</td>"), models);
+        assertTrue(models.contains("<td class=\"n\">200 / 500</td>"));
     }
 
     @Test
