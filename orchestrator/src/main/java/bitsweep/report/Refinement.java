@@ -12,33 +12,60 @@ import java.util.PriorityQueue;
 
 /**
  * Frontier refinement ({@code refine: {extra-trials: N}}): proposes new MU values where a variant's
- * frontier has its largest gaps. Pure: the same frontier and tried values give the same proposals.
+ * frontier has its largest gaps. Pure: the same records give the same proposals.
  *
  * <p>Gap size between adjacent frontier points (by relative BOPs) is the Euclidean distance in
- * (log₁₀ relative BOPs, top-1) after dividing each axis by its span over the frontier, so a decade
- * of BOPs and the whole accuracy range weigh alike whatever the experiment. The largest gap gets the
- * geometric midpoint √(MU_a·MU_b) of its endpoints' MU values (rounded to 4 significant digits).
- * Taking a gap splits it into two halves of half its size, which compete with the remaining gaps;
- * so more proposals than gaps subdivide the widest regions further. An MU that was already tried (or
- * already proposed) is never proposed; its gap is split without a proposal. Gaps whose endpoints
- * share an MU or lack one (or have MU ≤ 0) cannot be bisected and are skipped.
+ * (log₁₀ relative BOPs, top-1) after dividing each axis by its span over that frontier, so a decade
+ * of BOPs and the whole accuracy range weigh alike whatever the experiment (and gaps of different
+ * variants are comparable: each is a fraction of its own frontier). The largest gap gets the
+ * geometric midpoint √(MU_a·MU_b) of its endpoints' MU values, rounded to 4 significant digits.
+ * Taking a gap splits it into two halves of half its size, which compete with the remaining gaps,
+ * so asking for more values than there are gaps subdivides the widest regions further. An MU that
+ * was already tried in the variant (any status, or already proposed) is never proposed; its gap is
+ * split without a proposal. Gaps whose endpoints share an MU or lack one (or have MU ≤ 0) cannot be
+ * bisected and are skipped. Ties in gap size go to the lower-BOPs gap.
  */
 public final class Refinement {
 
     /** Relative tolerance under which two MU values count as the same. */
     static final double SAME_MU = 1e-6;
 
+    /**
+     * One proposed trial.
+     *
+     * @param variant     the variant to run it in
+     * @param mu          the new gating lambda
+     * @param gap         normalised size of the frontier gap it fills (larger = more useful)
+     * @param baseTrialId the frontier trial at the gap's low-BOPs end: copy its other settings
+     *                    (e.g. with {@code SweepExpander.derive(base, {gating-lambda: mu})})
+     */
+    public record Proposal(String variant, double mu, double gap, String baseTrialId) {
+    }
+
     private Refinement() {
     }
 
-    /** Proposals for a variant from its trial records (any status: every MU in them counts as tried). */
+    /**
+     * Up to {@code extraTrials} proposals for a whole sweep: each variant's frontier is refined on its
+     * own and the proposals with the largest gaps across all variants are kept.
+     */
+    public static List<Proposal> forSweep(List<TrialRecord> records, int extraTrials) {
+        List<Proposal> all = new ArrayList<>();
+        for (VariantFrontier f : ParetoFrontier.of(records)) {
+            String variant = f.variant();
+            List<TrialRecord> ofVariant = records.stream()
+                    .filter(r -> variant.equals(variantOf(r))).toList();
+            all.addAll(proposals(f, triedMus(ofVariant, f), extraTrials));
+        }
+        all.sort(Comparator.comparingDouble(Proposal::gap).reversed()
+                .thenComparing(Proposal::variant).thenComparingDouble(Proposal::mu));
+        return List.copyOf(all.subList(0, Math.min(extraTrials, all.size())));
+    }
+
+    /** MU proposals for one variant from its trial records (every MU in them counts as tried). */
     public static List<Double> propose(List<TrialRecord> variantRecords, VariantFrontier frontier, int extraTrials) {
-        List<Double> tried = variantRecords.stream()
-                .map(r -> r.spec().config() == null ? null : r.spec().config().gatingLambda())
-                .filter(Objects::nonNull).toList();
-        List<Double> withFrontier = new ArrayList<>(tried);
-        frontier.all().stream().map(TrialPoint::mu).filter(Objects::nonNull).forEach(withFrontier::add);
-        return propose(frontier, withFrontier, extraTrials);
+        return proposals(frontier, triedMus(variantRecords, frontier), extraTrials).stream()
+                .map(Proposal::mu).toList();
     }
 
     /**
@@ -48,7 +75,11 @@ public final class Refinement {
      * @return up to {@code extraTrials} new MU values, largest gap first
      */
     public static List<Double> propose(VariantFrontier frontier, Collection<Double> triedMus, int extraTrials) {
-        List<Double> proposals = new ArrayList<>();
+        return proposals(frontier, triedMus, extraTrials).stream().map(Proposal::mu).toList();
+    }
+
+    static List<Proposal> proposals(VariantFrontier frontier, Collection<Double> triedMus, int extraTrials) {
+        List<Proposal> proposals = new ArrayList<>();
         List<TrialPoint> pts = frontier.frontier();
         if (extraTrials <= 0 || pts.size() < 2) {
             return proposals;
@@ -64,11 +95,11 @@ public final class Refinement {
             double dx = spanX > 0 ? (Math.log10(b.relativeBops()) - Math.log10(a.relativeBops())) / spanX : 0;
             double dy = spanY > 0 ? (b.top1() - a.top1()) / spanY : 0;
             if (bisectable(a.mu(), b.mu())) {
-                gaps.add(new Gap(a.mu(), b.mu(), Math.hypot(dx, dy), order++));
+                gaps.add(new Gap(a.mu(), b.mu(), Math.hypot(dx, dy), order++, a.trialId()));
             }
         }
         List<Double> taken = new ArrayList<>(triedMus);
-        // Each split halves a gap; after enough halvings every candidate collapses onto known values.
+        // Each split halves a gap; the budget bounds the loop when every candidate collapses onto known values.
         int budget = 64 * extraTrials + 64;
         while (proposals.size() < extraTrials && !gaps.isEmpty() && budget-- > 0) {
             Gap g = gaps.poll();
@@ -78,13 +109,26 @@ public final class Refinement {
                 continue;
             }
             if (taken.stream().noneMatch(t -> same(t, mid))) {
-                proposals.add(mid);
+                proposals.add(new Proposal(frontier.variant(), mid, g.size(), g.baseTrialId()));
                 taken.add(mid);
             }
-            gaps.add(new Gap(g.muA(), mid, g.size() / 2, order++));
-            gaps.add(new Gap(mid, g.muB(), g.size() / 2, order++));
+            gaps.add(new Gap(g.muA(), mid, g.size() / 2, order++, g.baseTrialId()));
+            gaps.add(new Gap(mid, g.muB(), g.size() / 2, order++, g.baseTrialId()));
         }
         return proposals;
+    }
+
+    private static List<Double> triedMus(List<TrialRecord> variantRecords, VariantFrontier frontier) {
+        List<Double> tried = new ArrayList<>();
+        variantRecords.stream().map(r -> r.spec().config() == null ? null : r.spec().config().gatingLambda())
+                .filter(Objects::nonNull).forEach(tried::add);
+        frontier.all().stream().map(TrialPoint::mu).filter(Objects::nonNull).forEach(tried::add);
+        return tried;
+    }
+
+    private static String variantOf(TrialRecord r) {
+        String v = r.spec().variant();
+        return v == null || v.isBlank() ? TrialPoint.DEFAULT_VARIANT : v;
     }
 
     private static boolean bisectable(Double a, Double b) {
@@ -109,6 +153,6 @@ public final class Refinement {
         return max - min;
     }
 
-    private record Gap(double muA, double muB, double size, long order) {
+    private record Gap(double muA, double muB, double size, long order, String baseTrialId) {
     }
 }

@@ -79,4 +79,28 @@ class RefinementTest {
                 completed("s2", "v", 0.1, 2, 98.5, 0.3));
         assertTrue(Refinement.propose(records, frontier(records), 3).isEmpty());
     }
+
+    @Test
+    void sweepLevelProposalsTakeTheLargestGapsAcrossVariantsAndNameTheirBaseTrial() {
+        List<TrialRecord> records = List.of(
+                // pruning: one wide gap (a decade of BOPs, full accuracy range)
+                completed("p1", "pruning", 0.1, 1, 98.0, 0.2),
+                completed("p2", "pruning", 0.001, 1, 99.0, 2.0),
+                // no-pruning: one narrow gap next to a wide one
+                completed("n1", "no-pruning", 0.1, 1, 98.0, 1.0),
+                completed("n2", "no-pruning", 0.05, 1, 98.1, 1.05),
+                completed("n3", "no-pruning", 0.001, 1, 99.0, 5.0),
+                Fixtures.withStatus("q", "pruning", 0.01, TrialRecord.QUEUED, null));
+        List<Refinement.Proposal> ps = Refinement.forSweep(records, 3);
+        assertEquals(3, ps.size());
+        // pruning's gap (size √2) has its midpoint 0.01 queued already, so it only splits into halves of √2/2;
+        // no-pruning's n2–n3 gap (≈ 1.32) therefore comes first, then the two pruning quarter points.
+        assertEquals(new Refinement.Proposal("no-pruning", 0.007071, ps.get(0).gap(), "n2"), ps.get(0));
+        assertEquals(List.of(0.03162, 0.003162), List.of(ps.get(1).mu(), ps.get(2).mu()));
+        assertTrue(ps.subList(1, 3).stream().allMatch(p -> p.variant().equals("pruning") && p.baseTrialId().equals("p1")));
+        assertTrue(ps.stream().noneMatch(p -> Refinement.same(p.mu(), 0.01)));
+        for (int i = 1; i < ps.size(); i++) {
+            assertTrue(ps.get(i - 1).gap() >= ps.get(i).gap(), "largest gaps first");
+        }
+    }
 }
