@@ -57,8 +57,8 @@ public final class Refinement {
                     .filter(r -> variant.equals(variantOf(r))).toList();
             all.addAll(proposals(f, triedMus(ofVariant, f), extraTrials));
         }
-        all.sort(Comparator.comparingDouble(Proposal::gap).reversed()
-                .thenComparing(Proposal::variant).thenComparingDouble(Proposal::mu));
+        // Stable sort: equal gaps keep each variant's own order (lower-BOPs side first).
+        all.sort(Comparator.comparingDouble(Proposal::gap).reversed().thenComparing(Proposal::variant));
         return List.copyOf(all.subList(0, Math.min(extraTrials, all.size())));
     }
 
