@@ -61,11 +61,19 @@ public final class OnnxModelCheck implements ModelCheck, AutoCloseable {
             ImageDataset testSet = testSet(artifact.experiment(), dataDir);
             ValidationResult v = OnnxValidator.validate(onnxOut, artifact, testSet, exampleLimit);
             long fp32 = v.fp32ModelBytes() > 0 ? v.fp32ModelBytes() : fp32Bytes(artifact, onnxOut);
+            String status = v.status();
+            String message = v.message();
+            if (ValidationResult.PASS.equals(status) && !ValidationResult.passes(v.agreement(), v.ortTop1(), v.djlTop1())) {
+                // The report must never show a pass the numbers do not support.
+                status = ValidationResult.MISMATCH;
+                message = "validator said pass, but agreement " + v.agreement() + " / |Δ top-1| "
+                        + Math.abs(v.ortTop1() - v.djlTop1()) + " fail the pass rule";
+            }
             ValidationResult stored = new ValidationResult(point.trialId(), modelPath, v.executionProvider(),
                     v.examples(), v.ortTop1(), v.djlTop1(), v.agreement(), v.maxAbsLogitDiff(), modelBytes, fp32,
-                    v.status(), v.message());
+                    status, message);
             LOG.info("Validated {}: {} (ORT {} %, DJL {} %, agreement {}, {} examples on {})", point.trialId(),
-                    v.status(), v.ortTop1(), v.djlTop1(), v.agreement(), v.examples(), v.executionProvider());
+                    status, v.ortTop1(), v.djlTop1(), v.agreement(), v.examples(), v.executionProvider());
             return stored;
         } catch (Exception | LinkageError e) {
             // UnsatisfiedLinkError (natives) and exporter bugs alike: record and go on with the next model.
