@@ -37,7 +37,7 @@ public final class SweepFinisher {
     }
 
     public SweepReport finish(Path resultsDir) throws IOException {
-        List<TrialRecord> records = TrialsFile.read(resultsDir.resolve(TrialsFile.FILE_NAME));
+        List<TrialRecord> records = TrialRecordsReader.read(resultsDir.resolve(TrialRecordsReader.FILE_NAME));
         List<VariantFrontier> frontiers = ParetoFrontier.of(records);
         String sweep = sweepName(resultsDir, records);
         String experiment = experiment(records);

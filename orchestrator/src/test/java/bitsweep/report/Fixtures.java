@@ -62,7 +62,7 @@ final class Fixtures {
         for (TrialRecord r : records) {
             lines.append(JSON.writeValueAsString(r)).append('\n');
         }
-        Path file = dir.resolve(TrialsFile.FILE_NAME);
+        Path file = dir.resolve(TrialRecordsReader.FILE_NAME);
         Files.writeString(file, lines);
         return file;
     }

@@ -43,9 +43,9 @@ class ReportCommandTest {
 
     @Test
     void badTrialsLineFailsWithFileAndLine() throws Exception {
-        Files.writeString(dir.resolve(TrialsFile.FILE_NAME), "not json\n");
+        Files.writeString(dir.resolve(TrialRecordsReader.FILE_NAME), "not json\n");
         assertEquals(1, run(dir.toString(), "--no-export"));
-        assertTrue(err.toString().contains(dir.resolve(TrialsFile.FILE_NAME) + ":1: not a trial record"),
+        assertTrue(err.toString().contains(dir.resolve(TrialRecordsReader.FILE_NAME) + ":1: not a trial record"),
                 err.toString());
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrialsFileTest {
+class TrialRecordsReaderTest {
 
     @TempDir
     Path dir;
@@ -23,7 +23,7 @@ class TrialsFileTest {
         TrialRecord done = Fixtures.completed("t1", "pruning", 0.1, 1, 99.1, 0.42);
         TrialRecord failed = Fixtures.withStatus("t2", "pruning", 0.2, TrialRecord.FAILED, "diverged");
         Path file = Fixtures.writeTrials(dir, List.of(done, failed));
-        List<TrialRecord> read = TrialsFile.read(file);
+        List<TrialRecord> read = TrialRecordsReader.read(file);
         assertEquals(2, read.size());
         assertEquals(99.1, read.get(0).result().top1());
         assertEquals(4, read.get(0).result().bitTable().size());
@@ -35,15 +35,15 @@ class TrialsFileTest {
     void badLineIsReportedWithFileAndLineNumber() throws IOException {
         Path file = Fixtures.writeTrials(dir, List.of(Fixtures.completed("t1", "v", 0.1, 1, 99.0, 0.4)));
         Files.writeString(file, Files.readString(file) + "\n{\"spec\": {\"trialId\": \"x\"}, \"status\": 7,\n");
-        IOException e = assertThrows(IOException.class, () -> TrialsFile.read(file));
+        IOException e = assertThrows(IOException.class, () -> TrialRecordsReader.read(file));
         assertTrue(e.getMessage().startsWith(file + ":3: not a trial record"), e.getMessage());
     }
 
     @Test
     void completedRecordWithoutResultIsRejected() throws IOException {
-        Path file = dir.resolve(TrialsFile.FILE_NAME);
+        Path file = dir.resolve(TrialRecordsReader.FILE_NAME);
         Files.writeString(file, "{\"spec\":{\"trialId\":\"t1\"},\"status\":\"completed\",\"attempts\":1}\n");
-        IOException e = assertThrows(IOException.class, () -> TrialsFile.read(file));
+        IOException e = assertThrows(IOException.class, () -> TrialRecordsReader.read(file));
         assertTrue(e.getMessage().contains(":1: trial t1 is completed but has no result"), e.getMessage());
     }
 
@@ -53,7 +53,7 @@ class TrialsFileTest {
                 Fixtures.withStatus("t1", "v", 0.1, TrialRecord.RUNNING, null),
                 Fixtures.withStatus("t2", "v", 0.2, TrialRecord.QUEUED, null),
                 Fixtures.completed("t1", "v", 0.1, 1, 98.0, 1.0)));
-        List<TrialRecord> read = TrialsFile.read(file);
+        List<TrialRecord> read = TrialRecordsReader.read(file);
         assertEquals(List.of("t1", "t2"), read.stream().map(r -> r.spec().trialId()).toList());
         assertEquals(TrialRecord.COMPLETED, read.get(0).status());
     }
@@ -61,7 +61,7 @@ class TrialsFileTest {
     @Test
     void missingFileSaysWhatWasExpected() {
         NoSuchFileException e = assertThrows(NoSuchFileException.class,
-                () -> TrialsFile.read(dir.resolve(TrialsFile.FILE_NAME)));
+                () -> TrialRecordsReader.read(dir.resolve(TrialRecordsReader.FILE_NAME)));
         assertTrue(e.getMessage().contains("TrialRecord JSON per line"), e.getMessage());
     }
 }

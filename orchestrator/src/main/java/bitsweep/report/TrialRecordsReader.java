@@ -18,11 +18,11 @@ import java.util.Map;
  * ignored. When a trial id appears more than once the last line wins (the supervisor may append a
  * newer state of a trial), keeping the position of its first appearance.
  */
-public final class TrialsFile {
+public final class TrialRecordsReader {
 
     public static final String FILE_NAME = "trials.jsonl";
 
-    private TrialsFile() {
+    private TrialRecordsReader() {
     }
 
     /**
