@@ -29,6 +29,7 @@ public final class OnnxModelCheck implements ModelCheck, AutoCloseable {
     private final int opset;
     private final int exampleLimit;
     private final Function<TrialPoint, Path> dataDirOf;
+    private final TestSetOpener opener;
     private final Map<String, ImageDataset> testSets = new HashMap<>();
 
     /**
@@ -37,9 +38,21 @@ public final class OnnxModelCheck implements ModelCheck, AutoCloseable {
      * @param dataDirOf    the data folder of a trial (from its config, or a command-line override)
      */
     public OnnxModelCheck(int opset, int exampleLimit, Function<TrialPoint, Path> dataDirOf) {
+        this(opset, exampleLimit, dataDirOf, (experiment, dir) -> Datasets.open(experiment, dir, false));
+    }
+
+    /** @param opener opens an experiment's test split (normally {@link Datasets#open} with {@code train=false}) */
+    public OnnxModelCheck(int opset, int exampleLimit, Function<TrialPoint, Path> dataDirOf, TestSetOpener opener) {
         this.opset = opset;
         this.exampleLimit = exampleLimit;
         this.dataDirOf = dataDirOf;
+        this.opener = opener;
+    }
+
+    /** Opens the test split of an experiment from its data folder. */
+    @FunctionalInterface
+    public interface TestSetOpener {
+        ImageDataset open(String experiment, Path dataDir) throws IOException;
     }
 
     @Override
@@ -86,7 +99,7 @@ public final class OnnxModelCheck implements ModelCheck, AutoCloseable {
         String key = experiment + "|" + dataDir.toAbsolutePath().normalize();
         ImageDataset set = testSets.get(key);
         if (set == null) {
-            set = Datasets.open(experiment, dataDir, false);
+            set = opener.open(experiment, dataDir);
             testSets.put(key, set);
         }
         return set;
