@@ -34,7 +34,7 @@ public final class StatusCommand implements Callable<Integer>, Subcommand {
         return 0;
     }
 
-    static String render(List<TrialRecord> records) {
+    public static String render(List<TrialRecord> records) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String s : List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED, TrialRecord.FAILED,
                 TrialRecord.CANCELLED)) {

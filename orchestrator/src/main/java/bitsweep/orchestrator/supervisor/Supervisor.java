@@ -88,6 +88,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final Set<ActorRef<WorkerProtocol.Command>> idle = new LinkedHashSet<>();
     private boolean ready;
     private boolean completionFired;
+    private boolean gateOpen;
     private SweepState lastState = SweepState.empty();
 
     /** What the supervisor knows about one worker; not persisted. */
@@ -461,7 +462,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     private List<Assignment> plan(SweepState s) {
         List<Assignment> out = new ArrayList<>();
-        if (!ready || !s.started() || s.cancelled() || workers.size() < settings.minWorkers()) {
+        if (!gateOpen && workers.size() >= settings.minWorkers()) {
+            gateOpen = true; // a start gate only: losing workers later must not stop the sweep
+        }
+        if (!ready || !gateOpen || !s.started() || s.cancelled()) {
             return out;
         }
         var queue = s.queue().iterator();

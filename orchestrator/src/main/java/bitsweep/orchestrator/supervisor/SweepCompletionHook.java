@@ -1,6 +1,5 @@
 package bitsweep.orchestrator.supervisor;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,7 +24,16 @@ public interface SweepCompletionHook {
         };
     }
 
-    static Logger log() {
-        return LoggerFactory.getLogger(SweepCompletionHook.class);
+    /**
+     * The log line followed by every hook registered in
+     * {@code META-INF/services/bitsweep.orchestrator.supervisor.SweepCompletionHook} (public no-arg
+     * constructor), e.g. the frontier/report writer — so nodes need no compile-time knowledge of them.
+     */
+    static SweepCompletionHook discovered() {
+        SweepCompletionHook hook = LOG;
+        for (SweepCompletionHook h : java.util.ServiceLoader.load(SweepCompletionHook.class)) {
+            hook = hook.andThen(h);
+        }
+        return hook;
     }
 }
