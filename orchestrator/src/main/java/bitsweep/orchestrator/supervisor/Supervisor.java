@@ -79,6 +79,12 @@ import org.slf4j.Logger;
  */
 public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEvent, SweepState> {
 
+    /**
+     * Epoch progress is journaled at most this often per trial: it is informational (resuming uses
+     * checkpoints), and a journal write per epoch of every trial would stall scheduling of short trials.
+     */
+    private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 5_000_000_000L;
+
     private final ActorContext<Command> ctx;
     private final SupervisorSettings settings;
     private final Logger log;
@@ -86,6 +92,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final TrialsFile trialsFile;
     private final Map<ActorRef<WorkerProtocol.Command>, WorkerSlot> workers = new LinkedHashMap<>();
     private final Set<ActorRef<WorkerProtocol.Command>> idle = new LinkedHashSet<>();
+    private final Set<ActorRef<WorkerProtocol.Command>> lost = new java.util.HashSet<>();
     private boolean ready;
     private boolean completionFired;
     private boolean gateOpen;
@@ -98,6 +105,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         String trialId;
         int attempt;
         EpochMetrics lastEpoch;
+        long progressPersistedNanos;
 
         WorkerSlot(String name) {
             this.name = name;
@@ -214,7 +222,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     private Effect<SupervisorEvent, SweepState> onWorkersListed(SweepState state, WorkersListed msg) {
         for (ActorRef<WorkerProtocol.Command> w : msg.workers()) {
-            if (!workers.containsKey(w)) {
+            if (!workers.containsKey(w) && !lost.contains(w)) {
                 track(w, w.path().toString());
                 w.tell(new WorkerProtocol.SupervisorAvailable(ctx.getSelf()));
             }
@@ -249,6 +257,11 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }
         if (isCurrent(t, msg.trialId(), msg.attempt(), slot)) {
             slot.lastEpoch = msg.metrics();
+            long now = System.nanoTime();
+            if (now - slot.progressPersistedNanos < PROGRESS_PERSIST_INTERVAL_NANOS) {
+                return Effect().none(); // the console has it; the journal gets it at most every few seconds
+            }
+            slot.progressPersistedNanos = now;
             return Effect().persist(new TrialProgressed(msg.trialId(), msg.metrics()));
         }
         if (t.status().equals(TrialRecord.QUEUED) && slot.trialId == null && !state.cancelled()) {
@@ -368,6 +381,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private Effect<SupervisorEvent, SweepState> onWorkerLost(SweepState state, WorkerLost msg) {
         WorkerSlot slot = workers.remove(msg.worker());
         idle.remove(msg.worker());
+        lost.add(msg.worker()); // the receptionist may still list it for a moment
         if (slot == null || slot.trialId == null) {
             if (slot != null) {
                 log.info("worker {} left", slot.name);
@@ -449,10 +463,13 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         for (Assignment a : assignments) {
             all.add(new TrialAssigned(a.trialId(), a.attempt(), workers.get(a.worker()).name, now));
         }
+        // Assignments go out before the journal write completes: the worker starts one fsync sooner. If the
+        // supervisor dies before the write, the trial is still queued in the journal; the worker's progress
+        // then adopts it back (or it is cancelled there and re-run) — nothing is lost or double-counted.
+        for (Assignment a : assignments) {
+            send(next, a);
+        }
         return Effect().persist(all).thenRun(s -> {
-            for (Assignment a : assignments) {
-                send(s, a);
-            }
             lastState = s;
             trialsFile.update(s);
             after.accept(s);
@@ -479,6 +496,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             slot.trialId = trialId;
             slot.attempt = t.attempts() + 1;
             slot.lastEpoch = null;
+            slot.progressPersistedNanos = System.nanoTime();
             out.add(new Assignment(w, trialId, slot.attempt));
         }
         return out;

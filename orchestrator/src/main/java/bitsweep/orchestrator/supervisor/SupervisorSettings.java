@@ -16,7 +16,7 @@ public record SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, D
                                  int snapshotEvery, SweepCompletionHook hook) {
 
     public static SupervisorSettings of(Sweep sweep, Path resultsDir) {
-        return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), 500, SweepCompletionHook.discovered());
+        return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), 1000, SweepCompletionHook.discovered());
     }
 
     public SupervisorSettings withHook(SweepCompletionHook newHook) {

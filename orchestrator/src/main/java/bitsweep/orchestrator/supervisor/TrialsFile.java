@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrialsFile implements AutoCloseable {
     public static final String NAME = "trials.jsonl";
+    /** Base delay; large sweeps add 0.5 ms per trial so rewriting the whole file stays a small cost. */
     static final long DEBOUNCE_MS = 200;
     private static final Logger log = LoggerFactory.getLogger(TrialsFile.class);
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -48,7 +49,7 @@ public final class TrialsFile implements AutoCloseable {
     public void update(SweepState state) {
         latest.set(state);
         if (scheduled.compareAndSet(false, true)) {
-            writer.schedule(this::writeLatest, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+            writer.schedule(this::writeLatest, DEBOUNCE_MS + state.trials().size() / 2, TimeUnit.MILLISECONDS);
         }
     }
 
