@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the Pekko configuration of a BitSweep node: system properties win, then what the command
- * line asked for (bind address, seed nodes, roles, results folder), then
- * {@code bitsweep-cluster.conf}, then Pekko's reference configuration. {@code bitsweep.tls.enabled}
- * switches Artery to {@code tls-tcp} with the configured key and trust stores.
+ * Builds the Pekko configuration of a BitSweep node: system properties win, then what the command line
+ * asked for (bind address, seed nodes, roles, results folder), then the HOCON file named by
+ * {@code -Dbitsweep.config=FILE} (TLS, journal database, timeouts), then {@code bitsweep-cluster.conf},
+ * then Pekko's reference configuration. {@code bitsweep.tls.enabled} switches Artery to {@code tls-tcp} with the configured key and trust stores.
  */
 public final class ClusterConfig {
     /** Every node of one cluster must use the same actor-system name. */
@@ -63,8 +63,18 @@ public final class ClusterConfig {
 
     public Config build() {
         Config programmatic = ConfigFactory.parseMap(toConfigValues());
+        Config userFile = ConfigFactory.empty();
+        String file = System.getProperty("bitsweep.config");
+        if (file != null && !file.isBlank()) {
+            java.io.File f = new java.io.File(file);
+            if (!f.isFile()) {
+                throw new IllegalArgumentException("-Dbitsweep.config=" + file + ": no such file");
+            }
+            userFile = ConfigFactory.parseFile(f);
+        }
         Config merged = ConfigFactory.systemProperties()
                 .withFallback(programmatic)
+                .withFallback(userFile)
                 .withFallback(ConfigFactory.parseResources("bitsweep-cluster.conf"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
