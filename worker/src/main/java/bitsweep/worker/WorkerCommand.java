@@ -39,10 +39,22 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bitsweep worker: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private Integer execute() throws Exception {
+        List<HostPort> seeds = join.stream().map(HostPort::parse).toList();
+        HostPort self = HostPort.parse(bind);
+        TrialRunnerFactory runners = runners(simulate);
         List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
         Path dir = scratch != null ? scratch : Files.createTempDirectory("bitsweep-worker");
-        WorkerNode node = WorkerNode.start(new WorkerNode.Options(join.stream().map(HostPort::parse).toList(),
-                HostPort.parse(bind), devices, runners(simulate), dir, AssignmentLatency.none()));
+        WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds, self, devices, runners, dir,
+                AssignmentLatency.none()));
         node.stopped().get();
         return 0;
     }

@@ -71,7 +71,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             for (int i = 0; i < jvms; i++) {
                 Path lat = dir.resolve("latency-" + i + ".txt");
                 latencyFiles.add(lat);
-                children.add(new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                children.add(new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                         System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "" + port,
                         dir.resolve("scratch-" + i).toString(), "" + minMs, "" + maxMs, "" + workersPerJvm,
                         lat.toString()).redirectErrorStream(true)
@@ -79,7 +79,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             }
             log.info("benchmark: {} trials of {}-{} ms on {} workers in {} JVMs; waiting for the sweep", trials,
                     minMs, maxMs, workers, jvms);
+            long cpuBefore = processCpuNanos();
             SweepCompletion done = handle.completion().get(30, TimeUnit.MINUTES);
+            long cpuNanos = processCpuNanos() - cpuBefore;
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             for (Process p : children) {
@@ -89,6 +91,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
                 p.waitFor(60, TimeUnit.SECONDS);
             }
             System.out.print(report(done, workers, latencyFiles, heap));
+            System.out.printf("supervisor JVM CPU time: %.2f ms per trial (%.1f s in all; load average at the end %.1f)%n",
+                    cpuNanos / 1e6 / done.trials().size(), cpuNanos / 1e9,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return 0;
         } finally {
             children.forEach(Process::destroyForcibly);
@@ -124,6 +129,11 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         }
         sb.append(String.format("supervisor JVM heap after GC: %.1f MiB%n", heapBytes / (1024.0 * 1024.0)));
         return sb.toString();
+    }
+
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private static double pct(List<Long> sorted, double q) {

@@ -48,6 +48,15 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bitsweep run: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private Integer execute() throws Exception {
         Sweep sweep;
         try {
             sweep = SweepParser.parse(sweepFile);
