@@ -48,6 +48,11 @@ public final class WorkerProtocol {
     public sealed interface Internal extends Command, NoSerializationVerificationNeeded {
     }
 
+    /** The receptionist's current supervisors (normally one; none while the singleton moves). */
+    public record SupervisorsListed(java.util.Set<ActorRef<SupervisorProtocol.Command>> supervisors)
+            implements Internal {
+    }
+
     public record EpochEnded(String trialId, int attempt, EpochMetrics metrics) implements Internal {
     }
 

@@ -13,6 +13,7 @@ import bitsweep.protocol.WorkerProtocol.GetWorkerStatus;
 import bitsweep.protocol.WorkerProtocol.PreparedFile;
 import bitsweep.protocol.WorkerProtocol.ResumeFileReady;
 import bitsweep.protocol.WorkerProtocol.SupervisorAvailable;
+import bitsweep.protocol.WorkerProtocol.SupervisorsListed;
 import bitsweep.protocol.WorkerProtocol.TrainingEnded;
 import bitsweep.protocol.WorkerProtocol.WorkerStatus;
 import bitsweep.train.CancellationToken;
@@ -37,6 +38,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -93,6 +95,9 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                                            AssignmentLatency latency) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.WORKER, ctx.getSelf()));
+            ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
+                    l -> new SupervisorsListed(l.getServiceInstances(ServiceKeys.SUPERVISOR)));
+            ctx.getSystem().receptionist().tell(Receptionist.subscribe(ServiceKeys.SUPERVISOR, listings));
             return new DeviceWorker(ctx, name, device, runner, scratch, latency);
         });
     }
@@ -117,6 +122,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(SupervisorAvailable.class, this::onSupervisor)
+                .onMessage(SupervisorsListed.class, this::onSupervisorsListed)
                 .onMessage(AssignTrial.class, this::onAssign)
                 .onMessage(ResumeFileReady.class, this::onResumeFile)
                 .onMessage(EpochEnded.class, this::onEpoch)
@@ -125,6 +131,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                 .onMessage(CancelTrial.class, this::onCancel)
                 .onMessage(GetWorkerStatus.class, this::onStatus)
                 .onSignal(PostStop.class, s -> onStop())
+                .onSignal(PreRestart.class, s -> onStop())
                 .build();
     }
 
@@ -138,6 +145,13 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
             ask();
         }
         return this;
+    }
+
+    private Behavior<Command> onSupervisorsListed(SupervisorsListed msg) {
+        if (msg.supervisors().isEmpty() || msg.supervisors().contains(supervisor)) {
+            return this;
+        }
+        return onSupervisor(new SupervisorAvailable(msg.supervisors().iterator().next()));
     }
 
     private void ask() {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -82,8 +83,11 @@ public final class WorkerNode implements AutoCloseable {
             for (int i = 0; i < devices.size(); i++) {
                 String device = devices.get(i);
                 String name = node.replaceFirst("^bitsweep@", "") + "/" + device;
-                ctx.spawn(DeviceWorker.create(name, device, runners.create(device),
-                        scratch.resolve("worker-" + i), latency), "worker-" + i);
+                // A bug in the worker restarts it (it re-registers and asks again); the supervisor has
+                // already re-queued its trial through death watch... or sees its stale messages and cancels.
+                ctx.spawn(Behaviors.supervise(DeviceWorker.create(name, device, runners.create(device),
+                        scratch.resolve("worker-" + i), latency)).onFailure(SupervisorStrategy.restart()),
+                        "worker-" + i);
             }
             log.info("{} worker(s) started: {}", devices.size(), devices);
             return Behaviors.empty();

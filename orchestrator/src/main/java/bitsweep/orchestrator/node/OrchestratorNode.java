@@ -44,7 +44,7 @@ public final class OrchestratorNode {
             }
         });
         ActorRef<SupervisorProtocol.Command> proxy = ClusterSingleton.get(system)
-                .init(SingletonActor.of(Supervisor.create(wired), "sweep-supervisor"));
+                .init(SingletonActor.of(Supervisor.supervised(wired), "sweep-supervisor"));
         return new Handle(proxy, done);
     }
 

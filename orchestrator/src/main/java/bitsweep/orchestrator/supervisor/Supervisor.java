@@ -51,6 +51,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -121,9 +123,16 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
                     l -> new WorkersListed(l.getServiceInstances(ServiceKeys.WORKER)));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ServiceKeys.WORKER, listings));
+            ctx.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.SUPERVISOR, ctx.getSelf()));
             timers.startTimerWithFixedDelay(new Tick(), settings.statusInterval());
             return new Supervisor(ctx, settings);
         }));
+    }
+
+    /** {@link #create} restarted (with backoff) if it ever throws: it recovers its state from the journal. */
+    public static Behavior<Command> supervised(SupervisorSettings settings) {
+        return Behaviors.supervise(create(settings)).onFailure(
+                SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 
     public static PersistenceId persistenceId(String sweepName) {
@@ -131,7 +140,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Supervisor(ActorContext<Command> ctx, SupervisorSettings settings) {
-        super(persistenceId(settings.sweep().name()));
+        // A failed journal write or replay restarts the supervisor with backoff (it then recovers from
+        // the journal) instead of stopping it, which would leave the singleton empty and the sweep stalled.
+        super(persistenceId(settings.sweep().name()),
+                SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
         this.ctx = ctx;
         this.settings = settings;
         this.log = ctx.getLog();
