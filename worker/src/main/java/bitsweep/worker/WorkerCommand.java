@@ -41,7 +41,7 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
     public Integer call() throws Exception {
         try {
             return execute();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("bitsweep worker: " + e.getMessage());
             return 2;
         }

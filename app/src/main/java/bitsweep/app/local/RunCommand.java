@@ -50,7 +50,7 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     public Integer call() throws Exception {
         try {
             return execute();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("bitsweep run: " + e.getMessage());
             return 2;
         }

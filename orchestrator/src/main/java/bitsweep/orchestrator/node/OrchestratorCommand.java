@@ -54,7 +54,7 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     public Integer call() throws Exception {
         try {
             return execute();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("bitsweep orchestrator: " + e.getMessage());
             return 2;
         }
