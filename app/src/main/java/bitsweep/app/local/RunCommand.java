@@ -1,0 +1,76 @@
+package bitsweep.app.local;
+
+import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.node.Durations;
+import bitsweep.orchestrator.node.StatusCommand;
+import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.orchestrator.supervisor.SweepCompletionHook;
+import bitsweep.sweep.Sweep;
+import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.SweepParser;
+import bitsweep.worker.DeviceSelection;
+import bitsweep.worker.WorkerCommand;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bitsweep run SWEEP.yaml}: a whole sweep in this JVM (supervisor + one worker per local device). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a sweep locally: supervisor and one worker per local device in one JVM. "
+                + "Re-running on an existing results folder resumes it (completed trials are kept).")
+public final class RunCommand implements Callable<Integer>, Subcommand {
+
+    @Parameters(index = "0", paramLabel = "SWEEP.yaml")
+    Path sweepFile;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<sweep name>)")
+    Path results;
+
+    @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
+    boolean fresh;
+
+    @Option(names = "--gpus", paramLabel = "LIST", description = "GPU indices (0,1,…) or 'all' (default: all visible, else one CPU worker)")
+    String gpus;
+
+    @Option(names = "--cpu-workers", paramLabel = "N", description = "number of CPU workers")
+    Integer cpuWorkers;
+
+    @Option(names = "--simulate", paramLabel = "MIN-MAXms",
+            description = "simulated trainer with trial durations from MIN..MAX ms (for trying the scheduler)")
+    String simulate;
+
+    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
+            description = "interval of the console status line (default: ${DEFAULT-VALUE})")
+    String statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("bitsweep run: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private Integer execute() throws Exception {
+        Sweep sweep;
+        try {
+            sweep = SweepParser.parse(sweepFile);
+        } catch (SweepFileException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
+        Path resultsDir = results != null ? results : Path.of("results", sweep.name());
+        long start = System.nanoTime();
+        SweepCompletion done = LocalRun.run(sweep, resultsDir, fresh, devices, WorkerCommand.runners(simulate),
+                Durations.parse("--status-every", statusEvery), SweepCompletionHook.discovered());
+        System.out.print(StatusCommand.render(done.trials()));
+        System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
+        return done.count("failed") == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,66 @@
+package bitsweep.app.cluster;
+
+import bitsweep.orchestrator.node.OrchestratorCommand;
+import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.sweep.Sweep;
+import bitsweep.sweep.TrialSpec;
+import bitsweep.train.TrialConfig;
+import bitsweep.worker.AssignmentLatency;
+import bitsweep.worker.WorkerNode;
+import bitsweep.worker.sim.SimulatedTrialRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Main class of the child JVMs in the multi-JVM tests: the same node code as {@code bitsweep
+ * orchestrator} / {@code bitsweep worker}, with the sweep built in code (no sweep-file parser).
+ *
+ * <pre>
+ * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS
+ * worker SEED_PORT SCRATCH_DIR TRIAL_MILLIS WORKERS
+ * </pre>
+ */
+public final class ClusterTestNode {
+    private ClusterTestNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "orchestrator" -> {
+                int port = Integer.parseInt(args[1]);
+                Sweep sweep = sweep(Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                HostPort self = new HostPort("127.0.0.1", port);
+                SweepCompletion done = OrchestratorCommand.run(sweep, Path.of(args[2]), false, self, List.of(self),
+                        Integer.parseInt(args[5]), Duration.ofSeconds(2));
+                System.exit(done.count("completed") == sweep.trials().size() ? 0 : 3);
+            }
+            case "worker" -> {
+                HostPort seed = new HostPort("127.0.0.1", Integer.parseInt(args[1]));
+                long millis = Long.parseLong(args[3]);
+                SimulatedTrialRunner.Settings sim = SimulatedTrialRunner.Settings.durations(millis, millis);
+                WorkerNode node = WorkerNode.start(new WorkerNode.Options(List.of(seed),
+                        new HostPort("127.0.0.1", 0), Collections.nCopies(Integer.parseInt(args[4]), "cpu()"),
+                        device -> new SimulatedTrialRunner(sim), Path.of(args[2]), AssignmentLatency.none()));
+                node.stopped().get();
+            }
+            default -> throw new IllegalArgumentException("unknown role " + args[0]);
+        }
+    }
+
+    static Sweep sweep(int trials, int epochs) throws Exception {
+        TrialConfig config = new ObjectMapper().readValue("{\"experiment\":\"mnist\",\"epochs\":" + epochs
+                + ",\"checkpoint-every\":1}", TrialConfig.class);
+        List<TrialSpec> specs = new ArrayList<>();
+        for (int i = 0; i < trials; i++) {
+            specs.add(new TrialSpec("trial-" + i, "multi-jvm", i % 2 == 0 ? "pruning" : "no-pruning",
+                    Map.of("index", i), config));
+        }
+        return new Sweep("multi-jvm", Path.of("multi-jvm.yaml"), "mnist", specs, 3, 0);
+    }
+}

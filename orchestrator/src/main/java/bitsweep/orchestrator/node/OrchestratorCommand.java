@@ -1,0 +1,95 @@
+package bitsweep.orchestrator.node;
+
+import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
+import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.sweep.Sweep;
+import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.SweepParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bitsweep orchestrator SWEEP.yaml --bind HOST:PORT}: the supervisor node of a cluster. */
+@Command(name = "orchestrator", mixinStandardHelpOptions = true,
+        description = "Run a sweep's supervisor (cluster role 'orchestrator'); workers join it with "
+                + "'bitsweep worker --join HOST:PORT'. Exits when every trial is done.")
+public final class OrchestratorCommand implements Callable<Integer>, Subcommand {
+
+    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "sweep file")
+    Path sweepFile;
+
+    @Option(names = "--bind", required = true, paramLabel = "HOST:PORT",
+            description = "address other nodes reach this one at (also the first seed node)")
+    String bind;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "HOST:PORT",
+            description = "seed nodes (default: this node's --bind address)")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<sweep name>)")
+    Path results;
+
+    @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
+    boolean fresh;
+
+    @Option(names = "--min-workers", defaultValue = "1",
+            description = "assign nothing before this many workers registered (default: ${DEFAULT-VALUE})")
+    int minWorkers;
+
+    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
+            description = "interval of the console status line, e.g. 10s (default: ${DEFAULT-VALUE})")
+    String statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("bitsweep orchestrator: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private Integer execute() throws Exception {
+        Sweep sweep;
+        try {
+            sweep = SweepParser.parse(sweepFile);
+        } catch (SweepFileException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Path resultsDir = results != null ? results : Path.of("results", sweep.name());
+        HostPort self = HostPort.parse(bind);
+        List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
+        SweepCompletion done = run(sweep, resultsDir, fresh, self, seedList, minWorkers,
+                Durations.parse("--status-every", statusEvery));
+        return done.count("failed") == 0 ? 0 : 1;
+    }
+
+    /** Starts an orchestrator node and blocks until its sweep is complete. */
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
+                                      int minWorkers, Duration statusEvery) throws Exception {
+        OrchestratorNode.prepareResults(resultsDir, fresh);
+        LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
+                ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator").journalUnder(resultsDir).build());
+        try {
+            SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
+                    .withStatusInterval(statusEvery);
+            return OrchestratorNode.startSupervisor(system, settings).completion().get();
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get();
+        }
+    }
+}

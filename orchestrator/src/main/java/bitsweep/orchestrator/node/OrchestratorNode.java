@@ -1,0 +1,81 @@
+package bitsweep.orchestrator.node;
+
+import bitsweep.orchestrator.supervisor.Supervisor;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
+import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.protocol.SupervisorProtocol;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the sweep supervisor as the cluster singleton of role {@code orchestrator} on a node. */
+public final class OrchestratorNode {
+    private static final Logger log = LoggerFactory.getLogger(OrchestratorNode.class);
+
+    private OrchestratorNode() {
+    }
+
+    /** The singleton's proxy (messages reach the supervisor wherever it runs) and the sweep's end. */
+    public record Handle(ActorRef<SupervisorProtocol.Command> supervisor, CompletableFuture<SweepCompletion> completion) {
+    }
+
+    /**
+     * Initializes the singleton (on every orchestrator-role node; it runs on the oldest) and returns a
+     * future completed when the sweep has finished and the hook has run.
+     */
+    public static Handle startSupervisor(ActorSystem<?> system, SupervisorSettings settings) {
+        CompletableFuture<SweepCompletion> done = new CompletableFuture<>();
+        SupervisorSettings wired = settings.withHook(c -> {
+            try {
+                settings.hook().onSweepComplete(c);
+            } finally {
+                done.complete(c);
+            }
+        });
+        ActorRef<SupervisorProtocol.Command> proxy = ClusterSingleton.get(system)
+                .init(SingletonActor.of(Supervisor.supervised(wired), "sweep-supervisor"));
+        return new Handle(proxy, done);
+    }
+
+    /** Forms a one-node cluster when no seed nodes are configured (local mode, single orchestrator). */
+    public static void joinSelfIfNoSeeds(ActorSystem<?> system) {
+        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+    }
+
+    /**
+     * Prepares a results folder: {@code fresh} deletes an earlier run's folder first (only if it looks
+     * like one: it holds a journal or trials.jsonl); otherwise an existing folder is resumed.
+     */
+    public static void prepareResults(Path resultsDir, boolean fresh) throws IOException {
+        if (fresh && Files.isDirectory(resultsDir)) {
+            boolean ours = Files.exists(resultsDir.resolve("journal")) || Files.exists(resultsDir.resolve("trials.jsonl"));
+            if (!ours) {
+                throw new IOException("--fresh: " + resultsDir + " does not look like a BitSweep results folder "
+                        + "(no journal/ or trials.jsonl); refusing to delete it");
+            }
+            log.info("--fresh: deleting {}", resultsDir);
+            try (Stream<Path> walk = Files.walk(resultsDir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        } else if (Files.exists(resultsDir.resolve("journal"))) {
+            log.info("resuming the sweep in {} from its journal (use --fresh to start over)", resultsDir);
+        }
+        Files.createDirectories(resultsDir.resolve("logs"));
+    }
+}

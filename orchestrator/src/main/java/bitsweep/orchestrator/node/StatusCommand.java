@@ -1,0 +1,58 @@
+package bitsweep.orchestrator.node;
+
+import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.supervisor.TrialsFile;
+import bitsweep.sweep.TrialRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code bitsweep status RESULTS_DIR}: what is queued, running, done and failed. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a sweep's trials (queued/running/completed/failed/cancelled) from RESULTS_DIR/trials.jsonl, "
+                + "which the supervisor keeps in step with its journal.")
+public final class StatusCommand implements Callable<Integer>, Subcommand {
+
+    @Parameters(index = "0", paramLabel = "RESULTS_DIR")
+    Path resultsDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = resultsDir.resolve(TrialsFile.NAME);
+        if (!Files.exists(file)) {
+            System.err.println(file + ": not found (is " + resultsDir + " a sweep's results folder? "
+                    + "It is written once the orchestrator has started the sweep)");
+            return 2;
+        }
+        List<TrialRecord> records = TrialsFile.read(file);
+        System.out.print(render(records));
+        return 0;
+    }
+
+    public static String render(List<TrialRecord> records) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String s : List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED, TrialRecord.FAILED,
+                TrialRecord.CANCELLED)) {
+            counts.put(s, 0);
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-28s %-12s %-10s %8s %8s %10s  %s%n", "trial", "variant", "status", "attempts",
+                "top1", "relBOPs%", "error"));
+        for (TrialRecord r : records) {
+            counts.merge(r.status(), 1, Integer::sum);
+            sb.append(String.format("%-28s %-12s %-10s %8d %8s %10s  %s%n", r.spec().trialId(), r.spec().variant(),
+                    r.status(), r.attempts(), r.result() == null ? "-" : String.format("%.2f", r.result().top1()),
+                    r.result() == null ? "-" : String.format("%.3f", r.result().relativeBops()),
+                    r.error() == null ? "" : r.error()));
+        }
+        sb.append(records.size()).append(" trials:");
+        counts.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(','));
+        sb.setLength(sb.length() - 1);
+        return sb.append(System.lineSeparator()).toString();
+    }
+}

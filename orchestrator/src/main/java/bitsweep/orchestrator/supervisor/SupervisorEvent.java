@@ -1,0 +1,59 @@
+package bitsweep.orchestrator.supervisor;
+
+import bitsweep.protocol.CborSerializable;
+import bitsweep.sweep.TrialSpec;
+import bitsweep.train.EpochMetrics;
+import bitsweep.train.TrialResult;
+
+/** What the supervisor's journal records; replaying these rebuilds {@link SweepState}. */
+public sealed interface SupervisorEvent extends CborSerializable {
+    String trialId();
+
+    /** The sweep began (first start on an empty journal). */
+    record SweepStarted(String sweep, int maxAttempts, long atMillis) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return null;
+        }
+    }
+
+    /** A trial joined the queue for the first time. */
+    record TrialQueued(TrialSpec spec) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return spec.trialId();
+        }
+    }
+
+    /** A running trial went back to the queue without failing (e.g. the supervisor restarted). */
+    record TrialRequeued(String trialId, String reason) implements SupervisorEvent {
+    }
+
+    record TrialAssigned(String trialId, int attempt, String worker, long atMillis) implements SupervisorEvent {
+    }
+
+    record TrialProgressed(String trialId, EpochMetrics metrics) implements SupervisorEvent {
+    }
+
+    /** A checkpoint is safely in the artifact store at {@code path} (relative to the results folder). */
+    record TrialCheckpointed(String trialId, int epoch, String path, String sha256) implements SupervisorEvent {
+    }
+
+    record TrialCompleted(String trialId, TrialResult result, String artifact, long atMillis)
+            implements SupervisorEvent {
+    }
+
+    /** An attempt failed; {@code permanent} when it was the last allowed attempt. */
+    record TrialFailed(String trialId, String error, boolean permanent) implements SupervisorEvent {
+    }
+
+    record TrialCancelled(String trialId) implements SupervisorEvent {
+    }
+
+    record SweepCancelled(long atMillis) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package bitsweep.orchestrator.supervisor;
+
+import bitsweep.sweep.Sweep;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a supervisor runs one sweep.
+ *
+ * @param resultsDir     {@code results/<sweep>/}: trials.jsonl, trials/&lt;id&gt;/…, journal, logs
+ * @param minWorkers     no trial is assigned before this many workers registered (benchmarks, fair starts)
+ * @param statusInterval how often the console status line is logged
+ * @param snapshotEvery  events between snapshots of the sweep state
+ */
+public record SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, Duration statusInterval,
+                                 int snapshotEvery, SweepCompletionHook hook) {
+
+    public static SupervisorSettings of(Sweep sweep, Path resultsDir) {
+        return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), 1000, SweepCompletionHook.discovered());
+    }
+
+    public SupervisorSettings withHook(SweepCompletionHook newHook) {
+        return new SupervisorSettings(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, newHook);
+    }
+
+    public SupervisorSettings withMinWorkers(int n) {
+        return new SupervisorSettings(sweep, resultsDir, n, statusInterval, snapshotEvery, hook);
+    }
+
+    public SupervisorSettings withStatusInterval(Duration d) {
+        return new SupervisorSettings(sweep, resultsDir, minWorkers, d, snapshotEvery, hook);
+    }
+
+    public int maxAttempts() {
+        return sweep.maxAttempts() > 0 ? sweep.maxAttempts() : 3;
+    }
+}

@@ -1,0 +1,66 @@
+package bitsweep.orchestrator.supervisor;
+
+import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialSpec;
+import bitsweep.train.EpochMetrics;
+import bitsweep.train.TrialResult;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The supervisor's view of one trial (immutable; part of the snapshot).
+ *
+ * @param attempts        how many times it was started
+ * @param failures        how many attempts failed (a supervisor restart is not a failure)
+ * @param checkpointEpoch epoch of the latest stored checkpoint, 0 without one
+ * @param checkpointPath  that checkpoint relative to the results folder
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrialEntry(TrialSpec spec, String status, int attempts, int failures, String error, String worker,
+                         int checkpointEpoch, String checkpointPath, String checkpointSha, EpochMetrics lastEpoch,
+                         TrialResult result, String artifact, long assignedAtMillis, long completedAtMillis) {
+
+    static TrialEntry queued(TrialSpec spec) {
+        return new TrialEntry(spec, TrialRecord.QUEUED, 0, 0, null, null, 0, null, null, null, null, null, 0, 0);
+    }
+
+    public boolean terminal() {
+        return status.equals(TrialRecord.COMPLETED) || status.equals(TrialRecord.FAILED)
+                || status.equals(TrialRecord.CANCELLED);
+    }
+
+    TrialEntry withStatus(String newStatus, String newWorker) {
+        return new TrialEntry(spec, newStatus, attempts, failures, error, newWorker, checkpointEpoch, checkpointPath,
+                checkpointSha, lastEpoch, result, artifact, assignedAtMillis, completedAtMillis);
+    }
+
+    TrialEntry assigned(int attempt, String toWorker, long atMillis) {
+        return new TrialEntry(spec, TrialRecord.RUNNING, Math.max(attempts, attempt), failures, error, toWorker,
+                checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result, artifact, atMillis,
+                completedAtMillis);
+    }
+
+    TrialEntry progressed(EpochMetrics metrics) {
+        return new TrialEntry(spec, status, attempts, failures, error, worker, checkpointEpoch, checkpointPath,
+                checkpointSha, metrics, result, artifact, assignedAtMillis, completedAtMillis);
+    }
+
+    TrialEntry checkpointed(int epoch, String path, String sha) {
+        return new TrialEntry(spec, status, attempts, failures, error, worker, epoch, path, sha, lastEpoch, result,
+                artifact, assignedAtMillis, completedAtMillis);
+    }
+
+    TrialEntry completed(TrialResult trialResult, String artifactPath, long atMillis) {
+        return new TrialEntry(spec, TrialRecord.COMPLETED, attempts, failures, null, null, checkpointEpoch,
+                checkpointPath, checkpointSha, lastEpoch, trialResult, artifactPath, assignedAtMillis, atMillis);
+    }
+
+    TrialEntry failed(String reason, boolean permanent) {
+        return new TrialEntry(spec, permanent ? TrialRecord.FAILED : TrialRecord.QUEUED, attempts, failures + 1,
+                reason, null, checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result, artifact,
+                assignedAtMillis, completedAtMillis);
+    }
+
+    public TrialRecord toRecord() {
+        return new TrialRecord(spec, status, attempts, error, result, artifact);
+    }
+}

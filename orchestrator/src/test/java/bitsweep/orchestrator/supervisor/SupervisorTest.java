@@ -1,0 +1,276 @@
+package bitsweep.orchestrator.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.FileOffer;
+import bitsweep.protocol.FileTransfer;
+import bitsweep.protocol.SupervisorProtocol;
+import bitsweep.protocol.WorkerProtocol;
+import bitsweep.protocol.WorkerProtocol.AssignTrial;
+import bitsweep.sweep.Sweep;
+import bitsweep.sweep.TrialRecord;
+import bitsweep.train.EpochMetrics;
+import bitsweep.train.TrialResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor's protocol, driven by test probes standing in for remote workers. */
+class SupervisorTest {
+    @TempDir
+    Path results;
+    private ActorTestKit kit;
+
+    private ActorTestKit kit() {
+        if (kit == null) {
+            kit = ActorTestKit.create("supervisor-test", ClusterConfig.node().journalUnder(results)
+                    .set("pekko.actor.provider", "local")
+                    .set("pekko.actor.serialize-messages", "on") // every protocol message must survive CBOR
+                    .build());
+        }
+        return kit;
+    }
+
+    @AfterEach
+    void shutdown() {
+        if (kit != null) {
+            kit.shutdownTestKit();
+        }
+    }
+
+    private final CompletableFuture<SweepCompletion> completed = new CompletableFuture<>();
+
+    private ActorRef<SupervisorProtocol.Command> supervisor(Sweep sweep) {
+        return kit().spawn(Supervisor.create(SupervisorSettings.of(sweep, results)
+                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60))));
+    }
+
+    private TestProbe<WorkerProtocol.Command> worker() {
+        return kit().createTestProbe(WorkerProtocol.Command.class);
+    }
+
+    private static void ask(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w) {
+        sup.tell(new SupervisorProtocol.WorkerReady(w.ref(), w.ref().path().name(), "cpu()"));
+    }
+
+    private AssignTrial expectAssignment(TestProbe<WorkerProtocol.Command> w) {
+        return w.expectMessageClass(AssignTrial.class, Duration.ofSeconds(5));
+    }
+
+    private FileOffer offer(String name, String content) throws Exception {
+        Path f = Files.createTempFile(results.getParent(), "offer", ".bin");
+        Files.writeString(f, content);
+        return FileTransfer.offer(f, name, kit().system());
+    }
+
+    private void succeed(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
+                         AssignTrial a) throws Exception {
+        TrialResult r = new TrialResult(a.trialId(), a.spec().config(), List.of(), 98.5, 12.0, 0.01, List.of(),
+                Map.of(), "artifact.json", 0.1);
+        sup.tell(new SupervisorProtocol.TrialSucceeded(a.trialId(), a.attempt(), r,
+                List.of(offer("result.json", "{}"), offer("artifact.json", "artifact of " + a.trialId())),
+                "artifact.json", w.ref()));
+    }
+
+    private SupervisorProtocol.SweepStatus status(ActorRef<SupervisorProtocol.Command> sup) {
+        TestProbe<SupervisorProtocol.SweepStatus> p = kit().createTestProbe(SupervisorProtocol.SweepStatus.class);
+        sup.tell(new SupervisorProtocol.GetStatus(p.ref()));
+        return p.receiveMessage(Duration.ofSeconds(5));
+    }
+
+    private SupervisorProtocol.SweepStatus awaitStatus(ActorRef<SupervisorProtocol.Command> sup,
+                                                       java.util.function.Predicate<SupervisorProtocol.SweepStatus> p)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        SupervisorProtocol.SweepStatus s = status(sup);
+        while (!p.test(s) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            s = status(sup);
+        }
+        return s;
+    }
+
+    private static TrialRecord record(SupervisorProtocol.SweepStatus s, String id) {
+        return s.trials().stream().filter(t -> t.spec().trialId().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void idleWorkerGetsOneTrialAndAParkedRequestIsServedWhenWorkReturns() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("assign", 2, 3));
+        var w1 = worker();
+        var w2 = worker();
+        var w3 = worker();
+        ask(sup, w1);
+        AssignTrial a1 = expectAssignment(w1);
+        ask(sup, w2);
+        AssignTrial a2 = expectAssignment(w2);
+        assertEquals(List.of("t0", "t1"), List.of(a1.trialId(), a2.trialId()));
+        assertEquals(1, a1.attempt());
+        ask(sup, w3); // nothing left: the request is parked, not answered
+        w3.expectNoMessage(Duration.ofMillis(300));
+        sup.tell(new SupervisorProtocol.TrialAttemptFailed("t0", 1, "CUDA out of memory", w1.ref()));
+        AssignTrial retry = expectAssignment(w3); // served from the parked request, no polling
+        assertEquals("t0", retry.trialId());
+        assertEquals(2, retry.attempt());
+    }
+
+    @Test
+    void trialFailingMaxAttemptsTimesIsMarkedFailedWithLastErrorAndSweepCompletes() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("retry", 2, 3));
+        var w = worker();
+        var other = worker();
+        ask(sup, other);
+        AssignTrial ok = expectAssignment(other);
+        assertEquals("t0", ok.trialId());
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ask(sup, w);
+            AssignTrial a = expectAssignment(w);
+            assertEquals("t1", a.trialId());
+            assertEquals(attempt, a.attempt());
+            sup.tell(new SupervisorProtocol.TrialAttemptFailed("t1", attempt, "NaN loss at epoch " + attempt, w.ref()));
+        }
+        ask(sup, w);
+        w.expectNoMessage(Duration.ofMillis(300)); // no fourth attempt
+        succeed(sup, other, ok);
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        TrialRecord failed = done.trials().stream().filter(t -> t.spec().trialId().equals("t1")).findFirst()
+                .orElseThrow();
+        assertEquals(TrialRecord.FAILED, failed.status());
+        assertEquals(3, failed.attempts());
+        assertEquals("NaN loss at epoch 3", failed.error());
+        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        assertEquals("artifact of t0", Files.readString(results.resolve("trials/t0/artifact.json")));
+        List<TrialRecord> lines = TrialsFile.read(results.resolve(TrialsFile.NAME));
+        assertEquals(List.of(TrialRecord.COMPLETED, TrialRecord.FAILED), lines.stream().map(TrialRecord::status).toList());
+    }
+
+    @Test
+    void cancellingQueuedAndRunningTrials() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("cancel", 3, 3));
+        var w = worker();
+        ask(sup, w);
+        AssignTrial a = expectAssignment(w);
+        assertEquals("t0", a.trialId());
+        sup.tell(new SupervisorProtocol.CancelTrial("t1")); // queued
+        sup.tell(new SupervisorProtocol.CancelTrial("t0")); // running
+        WorkerProtocol.CancelTrial cancel = w.expectMessageClass(WorkerProtocol.CancelTrial.class);
+        assertEquals("t0", cancel.trialId());
+        ask(sup, w); // the worker stopped and asks again: only t2 is left
+        assertEquals("t2", expectAssignment(w).trialId());
+        sup.tell(new SupervisorProtocol.CancelSweep());
+        assertEquals("t2", w.expectMessageClass(WorkerProtocol.CancelTrial.class).trialId());
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        assertEquals(3, done.count(TrialRecord.CANCELLED));
+        ask(sup, w);
+        w.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    @Test
+    void lostWorkersTrialIsReassignedWithItsLatestCheckpoint() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("lost", 1, 3));
+        var w1 = worker();
+        ask(sup, w1);
+        AssignTrial a = expectAssignment(w1);
+        EpochMetrics m = new EpochMetrics(2, "bayesian-bits", 0.5, 0.4, 0.1, 97.0, 20.0, 0.1, List.of(), 1000, 1.0);
+        sup.tell(new SupervisorProtocol.TrialProgress("t0", 1, m, w1.ref()));
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "state after epoch 2"), w1.ref()));
+        awaitStatus(sup, s -> Files.exists(results.resolve("trials/t0/checkpoints/epoch-0002.ckpt")));
+        Thread.sleep(200); // let the checkpoint event be persisted after the file landed
+        w1.stop(); // the worker dies
+        var w2 = worker();
+        ask(sup, w2);
+        AssignTrial resumed = expectAssignment(w2);
+        assertEquals("t0", resumed.trialId());
+        assertEquals(2, resumed.attempt());
+        assertEquals(2, resumed.checkpointEpoch());
+        Path got = results.resolve("received.ckpt");
+        FileTransfer.receive(resumed.checkpoint(), got, kit().system(), Runnable::run).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("state after epoch 2", Files.readString(got, StandardCharsets.UTF_8));
+        assertNotNull(a);
+    }
+
+    @Test
+    void afterRestartCompletedTrialsAreNeverReRunAndRunningOnesResumeFromCheckpoint() throws Exception {
+        Sweep sweep = TestSweeps.sweep("recover", 3, 3);
+        var sup = supervisor(sweep);
+        var w = worker();
+        ask(sup, w);
+        AssignTrial t0 = expectAssignment(w);
+        succeed(sup, w, t0);
+        var w2 = worker();
+        ask(sup, w2);
+        AssignTrial t1 = expectAssignment(w2);
+        assertEquals("t1", t1.trialId());
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t1", 1, 1, offer("c.ckpt", "t1 after epoch 1"), w2.ref()));
+        awaitStatus(sup, s -> record(s, "t0").status().equals(TrialRecord.COMPLETED));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(results.resolve("trials/t1/checkpoints/epoch-0001.ckpt")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        kit().stop(sup, Duration.ofSeconds(5));
+
+        var restarted = supervisor(sweep); // same persistence id, same journal file
+        var w3 = worker();
+        List<String> assigned = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ask(restarted, w3);
+            AssignTrial a = expectAssignment(w3);
+            assigned.add(a.trialId());
+            if (a.trialId().equals("t1")) {
+                assertEquals(1, a.checkpointEpoch());
+                assertNotNull(a.checkpoint());
+            } else {
+                assertNull(a.checkpoint());
+            }
+            succeed(restarted, w3, a);
+        }
+        assertEquals(List.of("t1", "t2"), assigned); // the interrupted trial first, t0 never again
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        assertEquals(3, done.count(TrialRecord.COMPLETED));
+        TrialRecord r0 = done.trials().get(0);
+        assertEquals(1, r0.attempts());
+        assertTrue(Files.exists(results.resolve("journal/events.journal")));
+    }
+
+    @Test
+    void tornLastJournalWriteIsCutOffAndEarlierEventsStillRecover() throws Exception {
+        Sweep sweep = TestSweeps.sweep("torn", 2, 3);
+        var sup = supervisor(sweep);
+        var w = worker();
+        ask(sup, w);
+        AssignTrial t0 = expectAssignment(w);
+        succeed(sup, w, t0);
+        awaitStatus(sup, s -> record(s, "t0").status().equals(TrialRecord.COMPLETED));
+        kit().stop(sup, Duration.ofSeconds(5));
+        kit().shutdownTestKit();
+        kit = null;
+        Path journal = results.resolve("journal/events.journal");
+        long goodLength = Files.size(journal);
+        // A crash in the middle of a write: a frame header promising more bytes than were written.
+        Files.write(journal, new byte[] {0, 0, 1, 0, 1, 2, 3, 4, 1, 9, 9}, java.nio.file.StandardOpenOption.APPEND);
+
+        var restarted = supervisor(sweep);
+        var w2 = worker();
+        ask(restarted, w2);
+        assertEquals("t1", expectAssignment(w2).trialId()); // t0 stayed completed
+        assertEquals(TrialRecord.COMPLETED, record(status(restarted), "t0").status());
+        assertTrue(Files.size(journal) >= goodLength);
+    }
+}

@@ -1,0 +1,113 @@
+package bitsweep.worker;
+
+import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.ClusterConfig.HostPort;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node: an actor system with role {@code worker} and one {@link DeviceWorker} per device.
+ *
+ * <p>If the cluster downs this node (the Split Brain Resolver keeps the side with the orchestrator;
+ * after an orchestrator crash that is nobody's side), the node starts a fresh actor system and joins
+ * the seed nodes again, so a restarted orchestrator finds its workers without anyone restarting them.
+ */
+public final class WorkerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+
+    /**
+     * @param seeds   seed nodes to join (usually the orchestrator's --bind address)
+     * @param bind    this node's address (port 0: any free port)
+     * @param devices one worker per entry: {@code cpu()}, {@code gpu(0)}, …
+     * @param scratch this node's own working directory for trials
+     */
+    public record Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
+                          Path scratch, AssignmentLatency latency) {
+    }
+
+    private final Options options;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile ActorSystem<Void> system;
+    private volatile boolean closing;
+
+    private WorkerNode(Options options) {
+        this.options = options;
+    }
+
+    public static WorkerNode start(Options options) {
+        WorkerNode node = new WorkerNode(options);
+        node.boot();
+        return node;
+    }
+
+    private void boot() {
+        ActorSystem<Void> s = ActorSystem.create(workers(options.devices(), options.runners(), options.scratch(),
+                options.latency()), ClusterConfig.SYSTEM_NAME,
+                ClusterConfig.node().bind(options.bind()).seeds(options.seeds()).roles("worker").build());
+        system = s;
+        s.getWhenTerminated().thenRun(() -> {
+            Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(s).getShutdownReason();
+            boolean jvmExit = reason.isPresent() && reason.get() == CoordinatedShutdown.jvmExitReason();
+            if (closing || jvmExit) {
+                stopped.complete(null);
+                return;
+            }
+            log.warn("worker node left the cluster ({}); re-joining {} in 2 s", reason.map(Object::toString)
+                    .orElse("terminated"), options.seeds());
+            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> {
+                if (!closing) {
+                    boot();
+                } else {
+                    stopped.complete(null);
+                }
+            });
+        });
+    }
+
+    /** The guardian: spawns one worker per device, named after this node's address and the device. */
+    public static Behavior<Void> workers(List<String> devices, TrialRunnerFactory runners, Path scratch,
+                                         AssignmentLatency latency) {
+        return Behaviors.setup(ctx -> {
+            String node = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+            for (int i = 0; i < devices.size(); i++) {
+                String device = devices.get(i);
+                String name = node.replaceFirst("^bitsweep@", "") + "/" + device;
+                // A bug in the worker restarts it (it re-registers and asks again); the supervisor has
+                // already re-queued its trial through death watch... or sees its stale messages and cancels.
+                ctx.spawn(Behaviors.supervise(DeviceWorker.create(name, device, runners.create(device),
+                        scratch.resolve("worker-" + i), latency)).onFailure(SupervisorStrategy.restart()),
+                        "worker-" + i);
+            }
+            log.info("{} worker(s) started: {}", devices.size(), devices);
+            return Behaviors.empty();
+        });
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Completes when the node stopped for good (closed, or the JVM is exiting). */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        ActorSystem<Void> s = system;
+        s.terminate();
+        s.getWhenTerminated().toCompletableFuture().join();
+    }
+}

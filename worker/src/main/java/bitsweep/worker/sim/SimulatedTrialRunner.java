@@ -1,0 +1,186 @@
+package bitsweep.worker.sim;
+
+import bitsweep.io.AtomicFiles;
+import bitsweep.train.CancellationToken;
+import bitsweep.train.EpochMetrics;
+import bitsweep.train.TrialCancelledException;
+import bitsweep.train.TrialConfig;
+import bitsweep.train.TrialFailedException;
+import bitsweep.train.TrialListener;
+import bitsweep.train.TrialRequest;
+import bitsweep.train.TrialResult;
+import bitsweep.train.TrialRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A trial runner that trains nothing but behaves like the real one toward the cluster, for actor
+ * tests and scheduler benchmarks: each trial takes a duration drawn (reproducibly, from the trial id
+ * and seed) from {@code [minMillis, maxMillis]}, split evenly over its epochs; it reports every
+ * epoch, writes a real checkpoint file every {@code checkpoint-every} epochs and resumes from one
+ * (continuing after the epoch it records), and finishes with {@code result.json} plus a small
+ * artifact file {@code artifact.json} that records which epoch this attempt started at.
+ *
+ * <p>It can be told to fail ({@code failTrials}: every attempt throws {@link TrialFailedException}
+ * after its first epoch) or to hang ({@code hangTrials}: blocks until cancelled), for failure tests.
+ * Epochs come from the trial's {@code epochs} setting (1 when unset).
+ */
+public final class SimulatedTrialRunner implements TrialRunner {
+    public static final String ARTIFACT = "artifact.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Settings settings;
+
+    /**
+     * @param minMillis  shortest trial
+     * @param maxMillis  longest trial
+     * @param seed       varies the drawn durations
+     * @param failTrials trial ids whose every attempt fails
+     * @param hangTrials trial ids that never finish unless cancelled
+     */
+    public record Settings(long minMillis, long maxMillis, long seed, Set<String> failTrials, Set<String> hangTrials) {
+        public Settings {
+            if (minMillis < 0 || maxMillis < minMillis) {
+                throw new IllegalArgumentException("simulated durations: need 0 <= min <= max, got " + minMillis
+                        + ".." + maxMillis);
+            }
+            failTrials = Set.copyOf(failTrials);
+            hangTrials = Set.copyOf(hangTrials);
+        }
+
+        public static Settings durations(long minMillis, long maxMillis) {
+            return new Settings(minMillis, maxMillis, 0, Set.of(), Set.of());
+        }
+
+        public Settings failing(Set<String> trialIds) {
+            return new Settings(minMillis, maxMillis, seed, trialIds, hangTrials);
+        }
+
+        public Settings hanging(Set<String> trialIds) {
+            return new Settings(minMillis, maxMillis, seed, failTrials, trialIds);
+        }
+    }
+
+    /** What a checkpoint file holds. */
+    public record Checkpoint(String trialId, int epoch, List<EpochMetrics> history) {
+    }
+
+    /** What {@code artifact.json} holds. */
+    public record Artifact(String trialId, int startedAtEpoch, int epochs, String device, long durationMillis) {
+    }
+
+    public SimulatedTrialRunner(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The total duration this runner gives a trial (all epochs, one uninterrupted attempt). */
+    public long durationMillis(String trialId) {
+        long span = settings.maxMillis() - settings.minMillis();
+        SplittableRandom r = new SplittableRandom(trialId.hashCode() * 31L + settings.seed());
+        return settings.minMillis() + (span == 0 ? 0 : r.nextLong(span + 1));
+    }
+
+    @Override
+    public TrialResult run(TrialRequest request, TrialListener listener, CancellationToken cancel)
+            throws TrialFailedException, TrialCancelledException {
+        long start = System.nanoTime();
+        TrialConfig c = request.config();
+        int epochs = c.epochs() == null ? 1 : c.epochs();
+        int checkpointEvery = c.checkpointEvery() == null ? 1 : c.checkpointEvery();
+        long perEpoch = durationMillis(request.trialId()) / epochs;
+        List<EpochMetrics> history = new ArrayList<>();
+        int first = 1;
+        if (request.resumeFrom() != null) {
+            Checkpoint ckpt = readCheckpoint(request.resumeFrom(), request.trialId());
+            history.addAll(ckpt.history());
+            first = ckpt.epoch() + 1;
+        }
+        double bops = relativeBops(c);
+        for (int epoch = first; epoch <= epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            if (settings.hangTrials().contains(request.trialId())) {
+                sleep(Long.MAX_VALUE, cancel, request.trialId());
+            }
+            sleep(perEpoch, cancel, request.trialId());
+            if (settings.failTrials().contains(request.trialId())) {
+                throw new TrialFailedException("simulated failure: loss became NaN at epoch " + epoch);
+            }
+            double loss = 2.3 / (1 + epoch);
+            EpochMetrics m = new EpochMetrics(epoch, "bayesian-bits", loss, loss * 0.9, loss * 0.1,
+                    99.0 - 10.0 / (epoch + 1), bops, bops * 0.0023, List.of(), 1000.0,
+                    (System.nanoTime() - epochStart) / 1e9);
+            history.add(m);
+            listener.onEpoch(m);
+            if (epoch % checkpointEvery == 0 && epoch < epochs) {
+                Path file = request.workDir().resolve("checkpoint.json");
+                write(file, new Checkpoint(request.trialId(), epoch, history));
+                listener.onCheckpoint(epoch, file);
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        write(request.workDir().resolve(ARTIFACT), new Artifact(request.trialId(), first, epochs, request.device(),
+                millis));
+        EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+        Map<String, double[]> gates = new LinkedHashMap<>();
+        TrialResult result = new TrialResult(request.trialId(), c, history, last == null ? 0 : last.top1(), bops,
+                bops * 0.0023, List.of(), gates, ARTIFACT, millis / 1000.0);
+        write(request.workDir().resolve("result.json"), result);
+        return result;
+    }
+
+    /** A stand-in for the trade-off the real trainer finds: more regularization, fewer BOPs. */
+    private static double relativeBops(TrialConfig c) {
+        double mu = c.gatingLambda() == null ? 0.01 : c.gatingLambda();
+        return 100.0 / (1.0 + 100.0 * mu);
+    }
+
+    private static Checkpoint readCheckpoint(Path file, String trialId) throws TrialFailedException {
+        try {
+            Checkpoint ckpt = JSON.readValue(file.toFile(), Checkpoint.class);
+            if (!trialId.equals(ckpt.trialId())) {
+                throw new TrialFailedException("checkpoint " + file + " belongs to trial " + ckpt.trialId()
+                        + ", not " + trialId);
+            }
+            return ckpt;
+        } catch (IOException e) {
+            throw new TrialFailedException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, Object value) throws TrialFailedException {
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.writeBytes(file, JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new TrialFailedException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sleeps in short slices so a cancellation is seen within ~10 ms. */
+    private static void sleep(long millis, CancellationToken cancel, String trialId) throws TrialCancelledException {
+        long end = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
+        while (true) {
+            if (cancel.isCancelled()) {
+                throw new TrialCancelledException(trialId);
+            }
+            long left = end == Long.MAX_VALUE ? 10_000_000 : end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(10, Math.max(1, left / 1_000_000)), 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrialCancelledException(trialId);
+            }
+        }
+    }
+}

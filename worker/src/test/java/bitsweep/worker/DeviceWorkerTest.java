@@ -1,0 +1,167 @@
+package bitsweep.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.FileOffer;
+import bitsweep.protocol.FileTransfer;
+import bitsweep.protocol.SupervisorProtocol;
+import bitsweep.protocol.SupervisorProtocol.TrialCheckpoint;
+import bitsweep.protocol.SupervisorProtocol.TrialProgress;
+import bitsweep.protocol.SupervisorProtocol.TrialSucceeded;
+import bitsweep.protocol.WorkerProtocol;
+import bitsweep.sweep.TrialSpec;
+import bitsweep.train.TrialConfig;
+import bitsweep.worker.sim.SimulatedTrialRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's protocol with a probe as supervisor and the real simulated trainer. */
+class DeviceWorkerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ActorTestKit kit;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("worker-test", ClusterConfig.node().set("pekko.actor.provider", "local")
+                .set("pekko.actor.serialize-messages", "on").build());
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private static TrialSpec spec(String id, int epochs) throws Exception {
+        TrialConfig c = JSON.readValue("{\"experiment\":\"mnist\",\"epochs\":" + epochs + ",\"checkpoint-every\":1}",
+                TrialConfig.class);
+        return new TrialSpec(id, "s", "pruning", Map.of(), c);
+    }
+
+    private ActorRef<WorkerProtocol.Command> worker(SimulatedTrialRunner.Settings s, String name) {
+        return kit.spawn(DeviceWorker.create(name, "cpu()", new SimulatedTrialRunner(s), dir.resolve(name),
+                new AssignmentLatency(100)));
+    }
+
+    /** Receives until a message of {@code type} arrives; the others are collected into {@code seen}. */
+    private static <T> T until(TestProbe<SupervisorProtocol.Command> p, Class<T> type,
+                               List<SupervisorProtocol.Command> seen) {
+        while (true) {
+            SupervisorProtocol.Command m = p.receiveMessage(Duration.ofSeconds(10));
+            if (type.isInstance(m)) {
+                return type.cast(m);
+            }
+            seen.add(m);
+        }
+    }
+
+    private Path pull(FileOffer offer) throws Exception {
+        Path target = dir.resolve("pulled").resolve(offer.name());
+        return FileTransfer.receive(offer, target, kit.system(), Runnable::run).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void asksWhenSupervisorAppearsRunsTrialStreamsProgressCheckpointsAndResultThenAsksAgain() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = worker(SimulatedTrialRunner.Settings.durations(150, 150), "w-run");
+        w.tell(new WorkerProtocol.SupervisorAvailable(sup.ref()));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        w.tell(new WorkerProtocol.AssignTrial("a", 1, spec("a", 3), null, 0));
+        List<SupervisorProtocol.Command> seen = new ArrayList<>();
+        TrialSucceeded done = until(sup, TrialSucceeded.class, seen);
+        assertEquals(List.of(1, 2, 3), seen.stream().filter(TrialProgress.class::isInstance)
+                .map(m -> ((TrialProgress) m).metrics().epoch()).toList());
+        List<TrialCheckpoint> ckpts = seen.stream().filter(TrialCheckpoint.class::isInstance)
+                .map(TrialCheckpoint.class::cast).toList();
+        assertEquals(List.of(1, 2), ckpts.stream().map(TrialCheckpoint::epoch).toList());
+        assertEquals(3, done.result().history().size());
+        assertEquals("artifact.json", done.artifactName());
+        FileOffer artifactOffer = done.files().stream().filter(f -> f.name().equals("artifact.json")).findFirst()
+                .orElseThrow();
+        var artifact = JSON.readValue(pull(artifactOffer).toFile(), SimulatedTrialRunner.Artifact.class);
+        assertEquals(1, artifact.startedAtEpoch());
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class); // pulls the next trial by itself
+    }
+
+    @Test
+    void resumesFromTheCheckpointItIsGiven() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var first = worker(SimulatedTrialRunner.Settings.durations(90, 90), "w-first");
+        first.tell(new WorkerProtocol.SupervisorAvailable(sup.ref()));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        first.tell(new WorkerProtocol.AssignTrial("r", 1, spec("r", 3), null, 0));
+        List<SupervisorProtocol.Command> seen = new ArrayList<>();
+        until(sup, TrialSucceeded.class, seen);
+        TrialCheckpoint epoch2 = seen.stream().filter(TrialCheckpoint.class::isInstance).map(TrialCheckpoint.class::cast)
+                .filter(c -> c.epoch() == 2).findFirst().orElseThrow();
+        Path ckpt = pull(epoch2.file());
+
+        var sup2 = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var second = worker(SimulatedTrialRunner.Settings.durations(90, 90), "w-second");
+        second.tell(new WorkerProtocol.SupervisorAvailable(sup2.ref()));
+        sup2.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        second.tell(new WorkerProtocol.AssignTrial("r", 2, spec("r", 3),
+                FileTransfer.offer(ckpt, "checkpoint-epoch-2.ckpt", kit.system()), 2));
+        List<SupervisorProtocol.Command> seen2 = new ArrayList<>();
+        TrialSucceeded done = until(sup2, TrialSucceeded.class, seen2);
+        assertEquals(List.of(3), seen2.stream().filter(TrialProgress.class::isInstance)
+                .map(m -> ((TrialProgress) m).metrics().epoch()).toList());
+        assertEquals(3, done.result().history().size()); // epochs 1-2 came from the checkpoint
+        var artifact = JSON.readValue(pull(done.files().stream().filter(f -> f.name().equals("artifact.json"))
+                .findFirst().orElseThrow()).toFile(), SimulatedTrialRunner.Artifact.class);
+        assertEquals(3, artifact.startedAtEpoch());
+    }
+
+    @Test
+    void answersStatusWhileTrainingAndStopsOnCancel() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = worker(SimulatedTrialRunner.Settings.durations(10, 10).hanging(Set.of("h")), "w-hang");
+        w.tell(new WorkerProtocol.SupervisorAvailable(sup.ref()));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        w.tell(new WorkerProtocol.AssignTrial("h", 1, spec("h", 2), null, 0));
+        var status = kit.createTestProbe(WorkerProtocol.WorkerStatus.class);
+        Thread.sleep(100);
+        w.tell(new WorkerProtocol.GetWorkerStatus(status.ref()));
+        WorkerProtocol.WorkerStatus busy = status.receiveMessage(Duration.ofMillis(500)); // not blocked by training
+        assertEquals("h", busy.trialId());
+        w.tell(new WorkerProtocol.CancelTrial("h", "test"));
+        SupervisorProtocol.Command next = sup.receiveMessage(Duration.ofSeconds(5));
+        assertTrue(next instanceof SupervisorProtocol.WorkerReady, "expected a new request, got " + next);
+        w.tell(new WorkerProtocol.GetWorkerStatus(status.ref()));
+        assertNull(status.receiveMessage(Duration.ofSeconds(2)).trialId());
+    }
+
+    @Test
+    void failingTrialIsReportedWithItsError() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = worker(SimulatedTrialRunner.Settings.durations(20, 20).failing(Set.of("f")), "w-fail");
+        w.tell(new WorkerProtocol.SupervisorAvailable(sup.ref()));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        w.tell(new WorkerProtocol.AssignTrial("f", 1, spec("f", 2), null, 0));
+        var failed = until(sup, SupervisorProtocol.TrialAttemptFailed.class, new ArrayList<>());
+        assertEquals("simulated failure: loss became NaN at epoch 1", failed.error());
+        assertEquals(1, failed.attempt());
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        assertTrue(Files.isDirectory(dir.resolve("w-fail")));
+    }
+}
