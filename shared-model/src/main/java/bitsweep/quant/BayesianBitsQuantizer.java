@@ -308,9 +308,11 @@ public final class BayesianBitsQuantizer implements Quantizer {
             rangeValue = (signed ? hi - (-hi) : hi) / 3f;
         }
         // indexed assignment copies into the parameter's own (torch-owned) storage; set(float[]) would
-        // re-point it at a Java direct buffer
-        range.getArray().set(new NDIndex(0), rangeValue);
-        xMin.getArray().set(new NDIndex(0), lo);
+        // re-point it at a Java direct buffer. No grad: an in-place write into a leaf is refused otherwise.
+        try (bitsweep.nn.NoGrad ignored = bitsweep.nn.NoGrad.open()) {
+            range.getArray().set(new NDIndex(0), rangeValue);
+            xMin.getArray().set(new NDIndex(0), lo);
+        }
         initialized = true;
     }
 

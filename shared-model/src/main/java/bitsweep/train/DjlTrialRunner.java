@@ -70,6 +70,8 @@ public final class DjlTrialRunner implements TrialRunner {
         try (NDManager manager = NDManager.newBaseManager(device);
              ImageDataset train = open(cfg, true, id);
              ImageDataset test = open(cfg, false, id)) {
+            // workers train on their own threads, where PyTorch's grad mode starts on (see NoGrad)
+            bitsweep.nn.NoGrad.resetThread();
             Seeds.seedEngine(cfg.seed(), 0);
             BitsModel model = createModel(cfg, manager, id);
             TrainingSession session = new TrainingSession(id, cfg, model, train, test, manager, listener, cancel,

@@ -301,8 +301,9 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
             getContext().getLog().info("worker {}: trial {} stopped (cancelled)", name, msg.trialId());
         } else if (msg.error() != null) {
             String error = describe(msg.error());
+            // with the trace: the short error travels to the supervisor, the cause stays in this log
             getContext().getLog().warn("worker {}: trial {} attempt {} failed: {}", name, msg.trialId(),
-                    msg.attempt(), error);
+                    msg.attempt(), error, msg.error());
             supervisor.tell(new SupervisorProtocol.TrialAttemptFailed(msg.trialId(), msg.attempt(), error,
                     getContext().getSelf()));
         } else {
