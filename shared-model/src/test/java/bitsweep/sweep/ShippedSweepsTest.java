@@ -45,7 +45,7 @@ class ShippedSweepsTest {
                 "cifar10-vgg7.yaml", 12,
                 "imagenet-resnet18.yaml", 12,
                 "imagenet-resnet18-ablations.yaml", 18,
-                "mnist-smoke.yaml", 4);
+                "mnist-smoke.yaml", 8);
         Map<String, Integer> actual = new TreeMap<>();
         try (Stream<Path> files = Files.list(sweepsDir())) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {

@@ -32,7 +32,7 @@ class ValidateCommandTest {
                 table);
         assertTrue(table.contains("mu0.05-pruning-s0-"), table);
         assertTrue(table.contains("no-pruning"), table);
-        assertTrue(table.contains("sweep mnist-smoke (mnist): 4 trials (pruning 2, no-pruning 2)"), table);
+        assertTrue(table.contains("sweep mnist-smoke (mnist): 8 trials (pruning 4, no-pruning 4)"), table);
         assertEquals("", err.toString());
     }
 
