@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -175,7 +174,7 @@ class MnistDatasetTest {
     @Test
     void realMnistHasStandardSizesAndBalancedLabels() throws IOException {
         Path mnist = Path.of(System.getProperty("bitsweep.repoRoot", ".")).resolve("data/mnist");
-        assumeTrue(Files.isDirectory(mnist), "real MNIST not present at " + mnist);
+        assertTrue(Files.isDirectory(mnist), "real MNIST not present at " + mnist + " (run scripts/get-mnist.sh; the README test command does)");
         try (ImageDataset train = Datasets.open("mnist", mnist, true);
              ImageDataset test = Datasets.open("mnist", mnist, false)) {
             assertEquals(60_000, train.size());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -127,7 +126,7 @@ class DownloadTest {
     @Test
     void mnistCommandKeepsVerifiedFilesAndFetchesTheMissingOne() throws Exception {
         Path real = Path.of(System.getProperty("bitsweep.repoRoot", ".")).resolve("data/mnist");
-        assumeTrue(Files.isDirectory(real), "real MNIST not present at " + real);
+        assertTrue(Files.isDirectory(real), "real MNIST not present at " + real + " (run scripts/get-mnist.sh; the README test command does)");
         Path dest = dir.resolve("mnist");
         Files.createDirectories(dest);
         for (DataSources.MnistFile f : DataSources.MNIST.subList(0, 3)) {
@@ -144,7 +143,7 @@ class DownloadTest {
     @Test
     void builtInMnistChecksumsMatchTheRealFiles() throws IOException {
         Path real = Path.of(System.getProperty("bitsweep.repoRoot", ".")).resolve("data/mnist");
-        assumeTrue(Files.isDirectory(real), "real MNIST not present at " + real);
+        assertTrue(Files.isDirectory(real), "real MNIST not present at " + real + " (run scripts/get-mnist.sh; the README test command does)");
         for (DataSources.MnistFile f : DataSources.MNIST) {
             assertEquals(f.sha256(), Checksums.hex(real.resolve(f.name()), "SHA-256"), f.name());
         }
