@@ -83,6 +83,10 @@ public final class SupervisorProtocol {
     public record WorkersListed(Set<ActorRef<WorkerProtocol.Command>> workers) implements Internal {
     }
 
+    /** The grid is done: add refinement trials where the frontier has gaps (sweep {@code refine:}). */
+    public record RefineFrontier() implements Internal {
+    }
+
     /** A watched worker stopped, or its node was downed or left. */
     public record WorkerLost(ActorRef<WorkerProtocol.Command> worker) implements Internal {
     }

@@ -18,6 +18,7 @@ import bitsweep.protocol.SupervisorProtocol.CancelTrial;
 import bitsweep.protocol.SupervisorProtocol.CheckpointStored;
 import bitsweep.protocol.SupervisorProtocol.Command;
 import bitsweep.protocol.SupervisorProtocol.GetStatus;
+import bitsweep.protocol.SupervisorProtocol.RefineFrontier;
 import bitsweep.protocol.SupervisorProtocol.ResultStored;
 import bitsweep.protocol.SupervisorProtocol.Start;
 import bitsweep.protocol.SupervisorProtocol.SweepStatus;
@@ -31,6 +32,9 @@ import bitsweep.protocol.SupervisorProtocol.WorkerLost;
 import bitsweep.protocol.SupervisorProtocol.WorkerReady;
 import bitsweep.protocol.SupervisorProtocol.WorkersListed;
 import bitsweep.protocol.WorkerProtocol;
+import bitsweep.report.Refinement;
+import bitsweep.report.SweepFinisher;
+import bitsweep.sweep.SweepExpander;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.train.EpochMetrics;
@@ -97,6 +101,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final Set<ActorRef<WorkerProtocol.Command>> lost = new java.util.HashSet<>();
     private boolean ready;
     private boolean completionFired;
+    /** No refinement proposal is left in this incarnation (the budget is spent or the gaps are closed). */
+    private boolean refinementDone;
     private boolean gateOpen;
     private SweepState lastState = SweepState.empty();
 
@@ -196,6 +202,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .onCommand(CancelSweep.class, this::onCancelSweep)
                 .onCommand(GetStatus.class, this::onGetStatus)
                 .onCommand(Tick.class, this::onTick)
+                .onCommand(RefineFrontier.class, this::onRefineFrontier)
                 .build();
     }
 
@@ -536,6 +543,11 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         if (completionFired || !ready || !s.allTerminal()) {
             return;
         }
+        if (!refinementDone && !s.cancelled() && refinementLeft(s) > 0) {
+            // persisting needs a command handler: the proposals are made there
+            ctx.getSelf().tell(new RefineFrontier());
+            return;
+        }
         completionFired = true;
         trialsFile.flush(s);
         long first = s.trials().values().stream().mapToLong(TrialEntry::assignedAtMillis).filter(v -> v > 0)
@@ -550,6 +562,66 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 settings.hook().onSweepComplete(completion);
             } catch (Exception e) {
                 log.error("sweep completion hook failed", e);
+            }
+        }, blocking);
+    }
+
+    // --- refinement -----------------------------------------------------------------------------
+
+    /**
+     * Once every trial has ended, queues up to one trial per worker at the geometric-midpoint MU of the
+     * widest frontier gaps ({@link Refinement}); when those have ended the frontier is re-read and the
+     * next round proposed, until the sweep's {@code refine: extra-trials} budget is spent or no gap is
+     * left. Refinement trials are ordinary {@link TrialQueued} events, so a restarted supervisor keeps
+     * them and counts them against the budget.
+     */
+    private Effect<SupervisorEvent, SweepState> onRefineFrontier(SweepState state, RefineFrontier msg) {
+        if (completionFired || refinementDone || !state.allTerminal()) {
+            return Effect().none();
+        }
+        int left = refinementLeft(state);
+        int round = Math.min(left, Math.max(1, workers.size()));
+        List<SupervisorEvent> events = new ArrayList<>();
+        Set<String> queued = new LinkedHashSet<>();
+        for (Refinement.Proposal p : Refinement.forSweep(state.records(), round)) {
+            TrialEntry base = state.trial(p.baseTrialId());
+            if (base == null) {
+                continue;
+            }
+            TrialSpec spec = SweepExpander.derive(base.spec(), Map.of("gating-lambda", p.mu()));
+            if (state.trial(spec.trialId()) == null && queued.add(spec.trialId())) {
+                events.add(new TrialQueued(spec));
+                log.info("refinement: trial {} ({}, MU {}) splits the frontier gap next to {}", spec.trialId(),
+                        p.variant(), p.mu(), p.baseTrialId());
+            }
+        }
+        if (events.isEmpty()) {
+            refinementDone = true;
+            log.info("refinement: no frontier gap left to split ({} extra trial(s) unused)", left);
+            maybeComplete(state);
+            return Effect().none();
+        }
+        writeInterimFrontier(state);
+        return persistAndDispatch(state, events, s -> { });
+    }
+
+    /** Extra trials the sweep may still add: its budget minus trials the journal has beyond the grid. */
+    private int refinementLeft(SweepState s) {
+        Set<String> grid = new java.util.HashSet<>();
+        settings.sweep().trials().forEach(t -> grid.add(t.trialId()));
+        long extra = s.trials().keySet().stream().filter(id -> !grid.contains(id)).count();
+        return (int) Math.max(0, settings.sweep().refineExtraTrials() - extra);
+    }
+
+    /** Frontier files of the grid so far (no export), so users see it while the refinement runs. */
+    private void writeInterimFrontier(SweepState s) {
+        trialsFile.flush(s);
+        Path dir = settings.resultsDir();
+        CompletableFuture.runAsync(() -> {
+            try {
+                new SweepFinisher(null).finish(dir);
+            } catch (Exception e) {
+                log.warn("could not write the interim frontier in {}: {}", dir, e.toString());
             }
         }, blocking);
     }

@@ -109,6 +109,47 @@ class SupervisorTest {
         return s.trials().stream().filter(t -> t.spec().trialId().equals(id)).findFirst().orElseThrow();
     }
 
+    private void succeedWith(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
+                             AssignTrial a, double top1, double relativeBops) throws Exception {
+        TrialResult r = new TrialResult(a.trialId(), a.spec().config(), List.of(), top1, relativeBops, 0.01,
+                List.of(), Map.of(), "artifact.json", 0.1);
+        sup.tell(new SupervisorProtocol.TrialSucceeded(a.trialId(), a.attempt(), r,
+                List.of(offer("result.json", "{}"), offer("artifact.json", "artifact of " + a.trialId())),
+                "artifact.json", w.ref()));
+    }
+
+    @Test
+    void finishedGridGetsRefinementTrialAtTheGeometricMidpointMuUpToTheBudget() throws Exception {
+        Sweep sweep = bitsweep.sweep.SweepParser.parse("""
+                name: refine
+                experiment: mnist
+                base: {epochs: 1}
+                method: grid
+                parameters:
+                  gating-lambda: {values: [0.01, 0.1]}
+                refine: {extra-trials: 1}
+                """, Path.of("refine.yaml"), Map.of());
+        var sup = supervisor(sweep);
+        var w = worker();
+        ask(sup, w);
+        AssignTrial low = expectAssignment(w);
+        succeedWith(sup, w, low, 99.0, low.spec().config().gatingLambda() < 0.05 ? 2.0 : 0.5);
+        ask(sup, w);
+        AssignTrial high = expectAssignment(w);
+        succeedWith(sup, w, high, 97.0, high.spec().config().gatingLambda() < 0.05 ? 2.0 : 0.5);
+        // both grid points are on the frontier: the gap between them gets MU = sqrt(0.01 * 0.1)
+        ask(sup, w);
+        AssignTrial extra = expectAssignment(w);
+        assertEquals(0.03162, extra.spec().config().gatingLambda(), 1e-9);
+        assertTrue(!extra.trialId().equals(low.trialId()) && !extra.trialId().equals(high.trialId()));
+        succeedWith(sup, w, extra, 98.5, 1.0);
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        assertEquals(3, done.count(TrialRecord.COMPLETED), "budget of one extra trial: " + done.trials());
+        ask(sup, w);
+        w.expectNoMessage(Duration.ofMillis(300));
+        assertTrue(Files.exists(results.resolve("frontier.json")), "interim frontier written before refining");
+    }
+
     @Test
     void idleWorkerGetsOneTrialAndAParkedRequestIsServedWhenWorkReturns() throws Exception {
         var sup = supervisor(TestSweeps.sweep("assign", 2, 3));
