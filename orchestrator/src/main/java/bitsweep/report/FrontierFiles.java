@@ -46,7 +46,7 @@ public final class FrontierFiles {
         for (FrontierRow r : rows) {
             out.append(Csv.line(List.of(
                     r.trialId(), r.variant(),
-                    r.mu() == null ? "" : Double.toString(r.mu()),
+                    Html.plain(r.mu()),
                     r.seed() == null ? "" : Long.toString(r.seed()),
                     Double.toString(r.top1()), Double.toString(r.relativeBops()), Double.toString(r.gbops()),
                     perLayer(r, l -> Integer.toString(l.weightBits())),

@@ -73,10 +73,15 @@ public final class ReportCommand implements Callable<Integer>, Subcommand {
     /** The command's actual output: one line per frontier model, then where the report is. */
     private void print(SweepReport report) {
         var out = spec.commandLine().getOut();
-        out.printf("%-12s %-28s %10s %9s %9s  %s%n", "variant", "trial", "MU", "BOPs %", "top-1 %", "validation");
+        int idWidth = Math.max(5, report.frontiers().stream().flatMap(f -> f.frontier().stream())
+                .mapToInt(p -> p.trialId().length()).max().orElse(0));
+        int variantWidth = Math.max(7, report.frontiers().stream().mapToInt(f -> f.variant().length()).max().orElse(0));
+        String head = "%-" + variantWidth + "s  %-" + idWidth + "s  %10s %9s %9s  %s%n";
+        String row = "%-" + variantWidth + "s  %-" + idWidth + "s  %10s %9.3f %9.2f  %s%n";
+        out.printf(head, "variant", "trial", "MU", "BOPs %", "top-1 %", "validation");
         for (VariantFrontier f : report.frontiers()) {
             for (TrialPoint p : f.frontier()) {
-                out.printf(java.util.Locale.ROOT, "%-12s %-28s %10s %9.3f %9.2f  %s%n", f.variant(), p.trialId(),
+                out.printf(java.util.Locale.ROOT, row, f.variant(), p.trialId(),
                         Html.plain(p.mu()), p.relativeBops(), p.top1(), report.validationStatus(p.trialId()));
             }
         }

@@ -1,13 +1,12 @@
 package bitsweep.app.local;
 
 import bitsweep.cli.Subcommand;
-import bitsweep.orchestrator.node.Durations;
 import bitsweep.orchestrator.node.StatusCommand;
+import bitsweep.orchestrator.node.SweepRunOptions;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
-import bitsweep.sweep.SweepParser;
 import bitsweep.worker.DeviceSelection;
 import bitsweep.worker.WorkerCommand;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code bitsweep run SWEEP.yaml}: a whole sweep in this JVM (supervisor + one worker per local device). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -23,14 +22,8 @@ import picocli.CommandLine.Parameters;
                 + "Re-running on an existing results folder resumes it (completed trials are kept).")
 public final class RunCommand implements Callable<Integer>, Subcommand {
 
-    @Parameters(index = "0", paramLabel = "SWEEP.yaml")
-    Path sweepFile;
-
-    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<sweep name>)")
-    Path results;
-
-    @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
-    boolean fresh;
+    @Mixin
+    SweepRunOptions options;
 
     @Option(names = "--gpus", paramLabel = "LIST", description = "GPU indices (0,1,…) or 'all' (default: all visible, else one CPU worker)")
     String gpus;
@@ -41,10 +34,6 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     @Option(names = "--simulate", paramLabel = "MIN-MAXms",
             description = "simulated trainer with trial durations from MIN..MAX ms (for trying the scheduler)")
     String simulate;
-
-    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
-            description = "interval of the console status line (default: ${DEFAULT-VALUE})")
-    String statusEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -59,16 +48,16 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     private Integer execute() throws Exception {
         Sweep sweep;
         try {
-            sweep = SweepParser.parse(sweepFile);
+            sweep = options.sweep();
         } catch (SweepFileException e) {
             System.err.println(e.getMessage());
             return 2;
         }
         List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
-        Path resultsDir = results != null ? results : Path.of("results", sweep.name());
+        Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
-        SweepCompletion done = LocalRun.run(sweep, resultsDir, fresh, devices, WorkerCommand.runners(simulate),
-                Durations.parse("--status-every", statusEvery), SweepCompletionHook.discovered());
+        SweepCompletion done = LocalRun.run(sweep, resultsDir, options.fresh(), devices,
+                WorkerCommand.runners(simulate), options.statusInterval(), SweepCompletionHook.discovered());
         System.out.print(StatusCommand.render(done.trials()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;

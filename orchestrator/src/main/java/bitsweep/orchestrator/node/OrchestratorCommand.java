@@ -7,7 +7,6 @@ import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
-import bitsweep.sweep.SweepParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code bitsweep orchestrator SWEEP.yaml --bind HOST:PORT}: the supervisor node of a cluster. */
 @Command(name = "orchestrator", mixinStandardHelpOptions = true,
@@ -25,8 +24,8 @@ import picocli.CommandLine.Parameters;
                 + "'bitsweep worker --join HOST:PORT'. Exits when every trial is done.")
 public final class OrchestratorCommand implements Callable<Integer>, Subcommand {
 
-    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "sweep file")
-    Path sweepFile;
+    @Mixin
+    SweepRunOptions options;
 
     @Option(names = "--bind", required = true, paramLabel = "HOST:PORT",
             description = "address other nodes reach this one at (also the first seed node)")
@@ -36,19 +35,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
             description = "seed nodes (default: this node's --bind address)")
     List<String> seeds = new ArrayList<>();
 
-    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<sweep name>)")
-    Path results;
-
-    @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
-    boolean fresh;
-
     @Option(names = "--min-workers", defaultValue = "1",
             description = "assign nothing before this many workers registered (default: ${DEFAULT-VALUE})")
     int minWorkers;
-
-    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
-            description = "interval of the console status line, e.g. 10s (default: ${DEFAULT-VALUE})")
-    String statusEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -63,16 +52,16 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     private Integer execute() throws Exception {
         Sweep sweep;
         try {
-            sweep = SweepParser.parse(sweepFile);
+            sweep = options.sweep();
         } catch (SweepFileException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        Path resultsDir = results != null ? results : Path.of("results", sweep.name());
+        Path resultsDir = options.resultsDir(sweep);
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
-        SweepCompletion done = run(sweep, resultsDir, fresh, self, seedList, minWorkers,
-                Durations.parse("--status-every", statusEvery));
+        SweepCompletion done = run(sweep, resultsDir, options.fresh(), self, seedList, minWorkers,
+                options.statusInterval());
         return done.count("failed") == 0 ? 0 : 1;
     }
 

@@ -40,14 +40,19 @@ public final class StatusCommand implements Callable<Integer>, Subcommand {
                 TrialRecord.CANCELLED)) {
             counts.put(s, 0);
         }
+        // trial ids and variants are as long as the sweep makes them: size those columns to fit
+        int idWidth = Math.max(5, records.stream().mapToInt(r -> r.spec().trialId().length()).max().orElse(0));
+        int variantWidth = Math.max(7, records.stream()
+                .mapToInt(r -> r.spec().variant() == null ? 0 : r.spec().variant().length()).max().orElse(0));
+        String row = "%-" + idWidth + "s  %-" + variantWidth + "s  %-10s %8s %8s %10s  %s%n";
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-28s %-12s %-10s %8s %8s %10s  %s%n", "trial", "variant", "status", "attempts",
-                "top1", "relBOPs%", "error"));
+        sb.append(String.format(row, "trial", "variant", "status", "attempts", "top1", "relBOPs%", "error"));
         for (TrialRecord r : records) {
             counts.merge(r.status(), 1, Integer::sum);
-            sb.append(String.format("%-28s %-12s %-10s %8d %8s %10s  %s%n", r.spec().trialId(), r.spec().variant(),
-                    r.status(), r.attempts(), r.result() == null ? "-" : String.format("%.2f", r.result().top1()),
-                    r.result() == null ? "-" : String.format("%.3f", r.result().relativeBops()),
+            sb.append(String.format(java.util.Locale.ROOT, row, r.spec().trialId(),
+                    r.spec().variant() == null ? "" : r.spec().variant(), r.status(), r.attempts(),
+                    r.result() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", r.result().top1()),
+                    r.result() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", r.result().relativeBops()),
                     r.error() == null ? "" : r.error()));
         }
         sb.append(records.size()).append(" trials:");

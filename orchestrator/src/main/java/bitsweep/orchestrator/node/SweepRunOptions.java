@@ -1,0 +1,44 @@
+package bitsweep.orchestrator.node;
+
+import bitsweep.sweep.Sweep;
+import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.SweepParser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options every command that runs a sweep's supervisor shares ({@code run}, {@code orchestrator}). */
+public final class SweepRunOptions {
+
+    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "sweep file")
+    Path sweepFile;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "results folder (default: results/<sweep name>)")
+    Path results;
+
+    @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
+    boolean fresh;
+
+    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
+            description = "interval of the console status line, e.g. 10s (default: ${DEFAULT-VALUE})")
+    String statusEvery;
+
+    /** The parsed and validated sweep file. */
+    public Sweep sweep() throws IOException, SweepFileException {
+        return SweepParser.parse(sweepFile);
+    }
+
+    public Path resultsDir(Sweep sweep) {
+        return results != null ? results : Path.of("results", sweep.name());
+    }
+
+    public boolean fresh() {
+        return fresh;
+    }
+
+    public Duration statusInterval() {
+        return Durations.parse("--status-every", statusEvery);
+    }
+}
