@@ -224,6 +224,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                     Files.createDirectories(copy.getParent());
                     Files.copy(checkpointFile, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     self.tell(new CheckpointReady(a.trialId(), a.attempt(), epoch, copy, FileTransfer.sha256(copy)));
+                    pruneOutbox(copy.getParent(), epoch);
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not stage checkpoint " + checkpointFile, e);
                 }
@@ -243,6 +244,25 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         }, trainingThread);
         getContext().pipeToSelf(run, (ended, err) -> err != null
                 ? new TrainingEnded(a.trialId(), a.attempt(), null, null, null, err, false) : ended);
+    }
+
+    /**
+     * Deletes staged checkpoint copies older than the previous epoch's: the store only keeps the latest
+     * checkpoint, and a 300-epoch trial would otherwise leave 300 copies here. The previous one stays in
+     * case its transfer is still running; a checkpoint transfer that fails is only logged by the supervisor.
+     */
+    static void pruneOutbox(Path outbox, int latestEpoch) throws IOException {
+        try (var files = Files.list(outbox)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.startsWith("checkpoint-epoch-") && n.endsWith(".ckpt")) {
+                    int epoch = Integer.parseInt(n.substring("checkpoint-epoch-".length(), n.length() - 5));
+                    if (epoch < latestEpoch - 1) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
     }
 
     /** Hashes the result files on the training thread so the actor only materializes stream refs. */

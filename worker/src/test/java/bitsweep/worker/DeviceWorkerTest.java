@@ -104,6 +104,20 @@ class DeviceWorkerTest {
     }
 
     @Test
+    void stagedCheckpointCopiesOlderThanThePreviousEpochAreDeleted(@org.junit.jupiter.api.io.TempDir Path outbox)
+            throws Exception {
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            Files.writeString(outbox.resolve("checkpoint-epoch-" + epoch + ".ckpt"), "e" + epoch);
+        }
+        Files.writeString(outbox.resolve("result.json"), "{}");
+        DeviceWorker.pruneOutbox(outbox, 5);
+        try (var left = Files.list(outbox)) {
+            assertEquals(java.util.Set.of("checkpoint-epoch-4.ckpt", "checkpoint-epoch-5.ckpt", "result.json"),
+                    left.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
     void resumesFromTheCheckpointItIsGiven() throws Exception {
         var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
         var first = worker(SimulatedTrialRunner.Settings.durations(90, 90), "w-first");
