@@ -67,6 +67,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     private ActorRef<SupervisorProtocol.Command> supervisor;
     private long askedAtNanos;
     private boolean asked;
+    private boolean everAssigned;
     private Run current;
 
     /** The trial this worker is running. */
@@ -162,8 +163,9 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
 
     private Behavior<Command> onAssign(AssignTrial msg) {
         if (asked) {
-            latency.record(System.nanoTime() - askedAtNanos);
+            latency.record(System.nanoTime() - askedAtNanos, !everAssigned);
         }
+        everAssigned = true;
         asked = false;
         if (current != null) {
             getContext().getLog().warn("worker {} is busy with {}; refusing {}", name,

@@ -101,22 +101,39 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         }
     }
 
+    /** Trials per worker counted as warm-up in the second latency line. */
+    static final int WARMUP_TRIALS = 5;
+
     static String report(SweepCompletion done, int workers, List<Path> latencyFiles, long heapBytes)
             throws Exception {
         double busy = done.trials().stream().filter(t -> t.result() != null).mapToDouble(t -> t.result().wallSeconds())
                 .sum();
         double makespan = (done.lastCompletionMillis() - done.firstAssignmentMillis()) / 1000.0;
         List<Long> lat = new ArrayList<>();
+        List<Long> warm = new ArrayList<>();
+        List<Long> firstAsks = new ArrayList<>();
+        // JIT warm-up: every JVM is slow for its first seconds, so each worker's first WARMUP_TRIALS asks
+        // are also reported apart (the samples of one worker JVM are in ask order)
+        int warmupAsks = WARMUP_TRIALS * Math.max(1, workers / Math.max(1, latencyFiles.size()));
         for (Path f : latencyFiles) {
             if (Files.exists(f)) {
+                int n = 0;
                 for (String line : Files.readAllLines(f)) {
-                    if (!line.isBlank()) {
-                        lat.add(Long.parseLong(line.trim()));
+                    if (line.startsWith("first ")) {
+                        firstAsks.add(Long.parseLong(line.substring(6).trim()));
+                    } else if (!line.isBlank()) {
+                        long v = Long.parseLong(line.trim());
+                        lat.add(v);
+                        if (n++ >= warmupAsks) {
+                            warm.add(v);
+                        }
                     }
                 }
             }
         }
         lat.sort(null);
+        warm.sort(null);
+        firstAsks.sort(null);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("trials: %d completed, %d failed%n", done.count(TrialRecord.COMPLETED),
                 done.count(TrialRecord.FAILED)));
@@ -124,8 +141,22 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
                 + "completion): %.2f s%n", busy, workers, makespan));
         sb.append(String.format("makespan efficiency: %.4f%n", busy / (workers * makespan)));
         if (!lat.isEmpty()) {
-            sb.append(String.format("ask->assigned latency over %d requests: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                    lat.size(), pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, lat.get(lat.size() - 1) / 1e6));
+            sb.append(String.format("ask->assigned latency over %d requests for a next trial: p50 %.2f ms, p99 %.2f ms,"
+                    + " max %.2f ms%n", lat.size(), pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6,
+                    lat.get(lat.size() - 1) / 1e6));
+        }
+        if (!warm.isEmpty()) {
+            sb.append(String.format("  the same after each worker's first %d trials (JIT warm-up): %d requests, p50 %.2f ms,"
+                    + " p99 %.2f ms, max %.2f ms%n", WARMUP_TRIALS, warm.size(), pct(warm, 0.50) / 1e6,
+                    pct(warm, 0.99) / 1e6, warm.get(warm.size() - 1) / 1e6));
+        }
+        if (!firstAsks.isEmpty()) {
+            List<Long> all = new ArrayList<>(lat);
+            all.addAll(firstAsks);
+            all.sort(null);
+            sb.append(String.format("first ask of each of %d workers (waits for all workers to join): max %.2f ms;"
+                    + " all %d requests together: p99 %.2f ms%n", firstAsks.size(),
+                    firstAsks.get(firstAsks.size() - 1) / 1e6, all.size(), pct(all, 0.99) / 1e6));
         }
         sb.append(String.format("supervisor JVM heap after GC: %.1f MiB%n", heapBytes / (1024.0 * 1024.0)));
         return sb.toString();

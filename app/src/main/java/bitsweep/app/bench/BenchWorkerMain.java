@@ -27,8 +27,11 @@ public final class BenchWorkerMain {
         Path out = Path.of(args[5]);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                Files.writeString(out, LongStream.of(latency.snapshot()).mapToObj(Long::toString)
-                        .collect(Collectors.joining("\n")), StandardCharsets.UTF_8);
+                // steady-state asks as plain lines, each worker's first ask prefixed with "first "
+                String lines = LongStream.of(latency.snapshot()).mapToObj(Long::toString)
+                        .collect(Collectors.joining("\n")) + "\n" + LongStream.of(latency.firstAskSnapshot())
+                        .mapToObj(v -> "first " + v).collect(Collectors.joining("\n"));
+                Files.writeString(out, lines, StandardCharsets.UTF_8);
             } catch (Exception e) {
                 e.printStackTrace(); // nowhere else to report during JVM shutdown
             }
