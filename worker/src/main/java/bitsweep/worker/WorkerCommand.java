@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bitsweep worker --join HOST:PORT}: a worker node with one worker per device. */
@@ -24,18 +25,11 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
             description = "this node's address as other nodes reach it (port 0: any free port; default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--gpus", paramLabel = "LIST", description = "GPU indices (0,1,…) or 'all' (default: all visible, else one CPU worker)")
-    String gpus;
-
-    @Option(names = "--cpu-workers", paramLabel = "N", description = "number of CPU workers")
-    Integer cpuWorkers;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(names = "--scratch", paramLabel = "DIR", description = "this node's working directory (default: a temporary directory)")
     Path scratch;
-
-    @Option(names = "--simulate", paramLabel = "MIN-MAXms",
-            description = "use the simulated trainer with trial durations drawn from MIN..MAX ms, e.g. 50-500 (tests, benchmarks)")
-    String simulate;
 
     @Override
     public Integer call() throws Exception {
@@ -50,8 +44,8 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
     private Integer execute() throws Exception {
         List<HostPort> seeds = join.stream().map(HostPort::parse).toList();
         HostPort self = HostPort.parse(bind);
-        TrialRunnerFactory runners = runners(simulate);
-        List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
+        TrialRunnerFactory runners = deviceOptions.runners();
+        List<String> devices = deviceOptions.devices();
         Path dir = scratch != null ? scratch : Files.createTempDirectory("bitsweep-worker");
         WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds, self, devices, runners, dir,
                 AssignmentLatency.none()));

@@ -7,13 +7,11 @@ import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
-import bitsweep.worker.DeviceSelection;
-import bitsweep.worker.WorkerCommand;
+import bitsweep.worker.DeviceOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
 /** {@code bitsweep run SWEEP.yaml}: a whole sweep in this JVM (supervisor + one worker per local device). */
@@ -25,15 +23,8 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     @Mixin
     SweepRunOptions options;
 
-    @Option(names = "--gpus", paramLabel = "LIST", description = "GPU indices (0,1,…) or 'all' (default: all visible, else one CPU worker)")
-    String gpus;
-
-    @Option(names = "--cpu-workers", paramLabel = "N", description = "number of CPU workers")
-    Integer cpuWorkers;
-
-    @Option(names = "--simulate", paramLabel = "MIN-MAXms",
-            description = "simulated trainer with trial durations from MIN..MAX ms (for trying the scheduler)")
-    String simulate;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -53,11 +44,11 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
             System.err.println(e.getMessage());
             return 2;
         }
-        List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
+        List<String> devices = deviceOptions.devices();
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
         SweepCompletion done = LocalRun.run(sweep, resultsDir, options.fresh(), devices,
-                WorkerCommand.runners(simulate), options.statusInterval(), SweepCompletionHook.discovered());
+                deviceOptions.runners(), options.statusInterval(), SweepCompletionHook.discovered());
         System.out.print(StatusCommand.render(done.trials()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;
