@@ -71,7 +71,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             for (int i = 0; i < jvms; i++) {
                 Path lat = dir.resolve("latency-" + i + ".txt");
                 latencyFiles.add(lat);
-                children.add(new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                // GC log per worker JVM: its pauses delay every ask in flight there (see docs/cluster.md)
+                children.add(new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
+                        "-Xlog:gc:file=" + dir.resolve("gc-" + i + ".log"), "-XX:TieredStopAtLevel=1", "-cp",
                         System.getProperty("java.class.path"), BenchWorkerMain.class.getName(), "" + port,
                         dir.resolve("scratch-" + i).toString(), "" + minMs, "" + maxMs, "" + workersPerJvm,
                         lat.toString()).redirectErrorStream(true)
