@@ -80,11 +80,7 @@ class SupervisorTest {
 
     private void succeed(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
                          AssignTrial a) throws Exception {
-        TrialResult r = new TrialResult(a.trialId(), a.spec().config(), List.of(), 98.5, 12.0, 0.01, List.of(),
-                Map.of(), "artifact.json", 0.1);
-        sup.tell(new SupervisorProtocol.TrialSucceeded(a.trialId(), a.attempt(), r,
-                List.of(offer("result.json", "{}"), offer("artifact.json", "artifact of " + a.trialId())),
-                "artifact.json", w.ref()));
+        succeedWith(sup, w, a, 98.5, 12.0);
     }
 
     private SupervisorProtocol.SweepStatus status(ActorRef<SupervisorProtocol.Command> sup) {
