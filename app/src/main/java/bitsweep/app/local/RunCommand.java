@@ -30,6 +30,9 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     public Integer call() throws Exception {
         try {
             return execute();
+        } catch (SweepFileException e) {
+            System.err.println(e.getMessage()); // already names file:line:column
+            return 2;
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("bitsweep run: " + e.getMessage());
             return 2;
@@ -37,13 +40,7 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     }
 
     private Integer execute() throws Exception {
-        Sweep sweep;
-        try {
-            sweep = options.sweep();
-        } catch (SweepFileException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        Sweep sweep = options.sweep();
         List<String> devices = deviceOptions.devices();
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();

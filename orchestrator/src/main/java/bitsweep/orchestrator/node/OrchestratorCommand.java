@@ -43,6 +43,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     public Integer call() throws Exception {
         try {
             return execute();
+        } catch (SweepFileException e) {
+            System.err.println(e.getMessage()); // already names file:line:column
+            return 2;
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("bitsweep orchestrator: " + e.getMessage());
             return 2;
@@ -50,13 +53,7 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     }
 
     private Integer execute() throws Exception {
-        Sweep sweep;
-        try {
-            sweep = options.sweep();
-        } catch (SweepFileException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        Sweep sweep = options.sweep();
         Path resultsDir = options.resultsDir(sweep);
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
