@@ -36,13 +36,47 @@ public final class SupervisorProtocol {
                                   ActorRef<WorkerProtocol.Command> worker) implements Remote {
     }
 
-    /** The trial finished; {@code files} are its result.json and fixed-gate artifact. */
+    /**
+     * The trial finished; {@code files} are its result.json and fixed-gate artifact. {@code result} is the
+     * summary without the per-epoch history (see {@link TrialResult#summary()}): the history of a
+     * 300-epoch trial would not fit one Artery frame, so it travels inside result.json.
+     */
     public record TrialSucceeded(String trialId, int attempt, TrialResult result, List<FileOffer> files,
                                  String artifactName, ActorRef<WorkerProtocol.Command> worker) implements Remote {
     }
 
-    /** The attempt failed (NaN loss, OOM, bad data, …); {@code error} is shown to users. */
-    public record TrialAttemptFailed(String trialId, int attempt, String error,
+    /**
+     * The attempt failed (NaN loss, OOM, bad data, …); {@code error} is shown to users.
+     *
+     * @param epoch the epoch that was being trained when it failed (0 when not known)
+     */
+    public record TrialAttemptFailed(String trialId, int attempt, String error, int epoch,
+                                     ActorRef<WorkerProtocol.Command> worker) implements Remote {
+    }
+
+    /**
+     * The trainer of this attempt is alive and advancing: sent every few seconds while its step counter
+     * (training and evaluation batches) moves, and never when it does not, so a silent attempt is a
+     * stalled one.
+     */
+    public record TrialAlive(String trialId, int attempt, long steps, ActorRef<WorkerProtocol.Command> worker)
+            implements Remote {
+    }
+
+    /**
+     * The worker gives the attempt back unfinished without it having failed: its process is shutting
+     * down (SIGTERM), or it was busy when the assignment came. The trial resumes from its latest
+     * stored checkpoint elsewhere.
+     */
+    public record TrialHandedBack(String trialId, int attempt, String reason,
+                                  ActorRef<WorkerProtocol.Command> worker) implements Remote {
+    }
+
+    /**
+     * The checkpoint this attempt was told to resume from could not be read (corrupt, truncated, wrong
+     * trial); the attempt goes on from epoch 1 and that checkpoint must never be handed out again.
+     */
+    public record CheckpointRejected(String trialId, int attempt, int epoch, String reason,
                                      ActorRef<WorkerProtocol.Command> worker) implements Remote {
     }
 
@@ -63,8 +97,11 @@ public final class SupervisorProtocol {
      *
      * @param trials  latest state of every trial, in sweep order
      * @param workers names of the workers the supervisor knows
+     * @param ignored messages ignored since this supervisor started because they came from an attempt
+     *                that is no longer current or from a worker that does not run it (fencing)
      */
-    public record SweepStatus(String sweep, List<TrialRecord> trials, List<String> workers, boolean complete)
+    public record SweepStatus(String sweep, List<TrialRecord> trials, List<String> workers, boolean complete,
+                              long ignored)
             implements CborSerializable {
         public long count(String status) {
             return trials.stream().filter(t -> t.status().equals(status)).count();
@@ -96,8 +133,9 @@ public final class SupervisorProtocol {
             implements Internal {
     }
 
-    /** All result files of a finished trial arrived intact. */
-    public record ResultStored(String trialId, int attempt, TrialResult result, String artifact) implements Internal {
+    /** All result files of a finished attempt arrived intact (not yet accepted: see the supervisor). */
+    public record ResultStored(String trialId, int attempt, TrialResult result, String artifactName,
+                               ActorRef<WorkerProtocol.Command> worker) implements Internal {
     }
 
     /** A transfer into the artifact store failed. */
@@ -106,5 +144,9 @@ public final class SupervisorProtocol {
 
     /** Periodic console status line. */
     public record Tick() implements Internal {
+    }
+
+    /** Periodic check of running attempts against the stall timeout and {@code max-trial-time}. */
+    public record CheckLiveness() implements Internal {
     }
 }

@@ -36,6 +36,15 @@ public final class WorkerProtocol {
     public record CancelTrial(String trialId, String reason) implements Remote {
     }
 
+    /**
+     * Stop attempt {@code attempt} of a trial: the supervisor gave up on it (stalled, over
+     * {@code max-trial-time}). If the trainer has not returned {@code graceMillis} after the
+     * cancellation, it is hung (e.g. in a native call) and the worker's process is ended so the node
+     * restarts it.
+     */
+    public record AbortAttempt(String trialId, int attempt, String reason, long graceMillis) implements Remote {
+    }
+
     public record GetWorkerStatus(ActorRef<WorkerStatus> replyTo) implements Remote {
     }
 
@@ -54,6 +63,22 @@ public final class WorkerProtocol {
     }
 
     public record EpochEnded(String trialId, int attempt, EpochMetrics metrics) implements Internal {
+    }
+
+    /** The resume checkpoint could not be read; the trainer restarts the attempt from epoch 1. */
+    public record CheckpointUnusable(String trialId, int attempt, int epoch, String reason) implements Internal {
+    }
+
+    /** The node is shutting down: give the running attempt back, then answer. */
+    public record HandBack(ActorRef<org.apache.pekko.Done> replyTo) implements Internal {
+    }
+
+    /** Time to tell the supervisor whether the running attempt advanced. */
+    public record HeartbeatTick() implements Internal {
+    }
+
+    /** The grace after an {@link AbortAttempt} ran out. */
+    public record AbortDeadline(String trialId, int attempt, String reason) implements Internal {
     }
 
     public record CheckpointReady(String trialId, int attempt, int epoch, java.nio.file.Path file, String sha256)

@@ -1,6 +1,7 @@
 package bitsweep.sweep;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,7 +13,20 @@ import java.util.List;
  * @param trials            every trial, in a stable order
  * @param maxAttempts       how many times a trial is started before it is marked failed (default 3)
  * @param refineExtraTrials extra MU values to add where the frontier has gaps (0 = no refinement)
+ * @param stallTimeout      an attempt that reports no progress for this long is aborted; null = derived
+ *                          from the progress seen so far (see the supervisor's liveness rules)
+ * @param maxTrialTime      an attempt running longer than this is aborted; null = no limit
  */
 public record Sweep(String name, Path file, String experiment, List<TrialSpec> trials, int maxAttempts,
-                    int refineExtraTrials) {
+                    int refineExtraTrials, Duration stallTimeout, Duration maxTrialTime) {
+
+    /** A sweep with the default liveness limits (derived stall timeout, no trial-time limit). */
+    public Sweep(String name, Path file, String experiment, List<TrialSpec> trials, int maxAttempts,
+                 int refineExtraTrials) {
+        this(name, file, experiment, trials, maxAttempts, refineExtraTrials, null, null);
+    }
+
+    public Sweep withLimits(Duration stall, Duration maxTime) {
+        return new Sweep(name, file, experiment, trials, maxAttempts, refineExtraTrials, stall, maxTime);
+    }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  */
 record SweepDefinition(String name, String experiment, Map<String, Setting> base, String method, int runCap,
                        long sampleSeed, List<Axis> axes, List<Setting> seeds, List<Variant> variants,
-                       int maxAttempts, int refineExtraTrials) {
+                       int maxAttempts, int refineExtraTrials, java.time.Duration stallTimeout,
+                       java.time.Duration maxTrialTime) {
 
     static final String GRID = "grid";
     static final String RANDOM = "random";

@@ -56,7 +56,8 @@ public final class SweepParser {
         List<TrialSpec> trials = def.map(d -> SweepExpander.expand(d, problems)).orElse(List.of());
         problems.throwIfAny();
         SweepDefinition d = def.get();
-        return new Sweep(d.name(), file, d.experiment(), List.copyOf(trials), d.maxAttempts(), d.refineExtraTrials());
+        return new Sweep(d.name(), file, d.experiment(), List.copyOf(trials), d.maxAttempts(), d.refineExtraTrials(),
+                d.stallTimeout(), d.maxTrialTime());
     }
 
     private static String defaultName(Path file) {

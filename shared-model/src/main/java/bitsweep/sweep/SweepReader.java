@@ -33,7 +33,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class SweepReader {
     static final Set<String> TOP_KEYS = Set.of("name", "description", "experiment", "model", "data-dir", "method",
             "parameters", "run_cap", "seed", "seeds", "variants", "base", "max-attempts", "checkpoint-every",
-            "refine");
+            "refine", "stall-timeout", "max-trial-time");
+    /** Shortest accepted stall-timeout: below it, a slow evaluation or a GC pause could abort a healthy attempt. */
+    static final java.time.Duration MIN_STALL_TIMEOUT = java.time.Duration.ofSeconds(1);
     static final Set<String> AXIS_KEYS = Set.of("value", "values", "distribution", "min", "max");
     static final Set<String> DISTRIBUTIONS = Set.of("categorical", "uniform", "log_uniform_values", "int_uniform");
     static final Set<String> REFINE_KEYS = Set.of("extra-trials");
@@ -133,8 +135,10 @@ final class SweepReader {
             maxAttempts = m == null ? maxAttempts : m.intValue();
         }
         int extraTrials = readRefine(top.get("refine"));
+        java.time.Duration stall = duration(top.get("stall-timeout"), "stall-timeout", true);
+        java.time.Duration maxTime = duration(top.get("max-trial-time"), "max-trial-time", false);
         return Optional.of(new SweepDefinition(name, experiment, base, method, runCap, sampleSeed, axes, seeds,
-                variants, maxAttempts, extraTrials));
+                variants, maxAttempts, extraTrials, stall, maxTime));
     }
 
     private String readMethod(Map<String, NodeTuple> top, Node root) {
@@ -383,6 +387,38 @@ final class SweepReader {
             variants.add(new Variant(name, Pos.of(v.getKeyNode()), overrides));
         }
         return variants;
+    }
+
+    /**
+     * A duration such as {@code 90s}, {@code 20m}, {@code 2h} or {@code 1 day} (Typesafe Config's format,
+     * as in Pekko's own settings); {@code auto} where {@code allowAuto} (null = the derived default).
+     */
+    private java.time.Duration duration(NodeTuple t, String key, boolean allowAuto) {
+        if (t == null) {
+            return null;
+        }
+        String expected = "a duration like 90s, 20m or 2h" + (allowAuto ? ", or 'auto'" : "");
+        ScalarNode s = scalar(t.getValueNode(), key, expected);
+        if (s == null) {
+            return null;
+        }
+        String text = s.getValue().trim();
+        if (allowAuto && text.equals("auto")) {
+            return null;
+        }
+        java.time.Duration d;
+        try {
+            d = com.typesafe.config.ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
+        } catch (com.typesafe.config.ConfigException e) {
+            problems.add(Pos.of(t.getValueNode()), key + ": expected " + expected + ", got '" + text + "'");
+            return null;
+        }
+        if (d.compareTo(MIN_STALL_TIMEOUT) < 0) {
+            problems.add(Pos.of(t.getValueNode()), key + ": expected at least " + MIN_STALL_TIMEOUT.toSeconds()
+                    + "s, got '" + text + "'");
+            return null;
+        }
+        return d;
     }
 
     private int readRefine(NodeTuple t) {

@@ -119,7 +119,8 @@ public final class DjlTrialRunner implements TrialRunner {
         try {
             c = CheckpointIO.read(request.resumeFrom());
         } catch (IOException e) {
-            throw new TrialFailedException("trial " + request.trialId() + ": cannot resume: " + e.getMessage(), e);
+            throw new CheckpointUnreadableException("trial " + request.trialId() + ": cannot resume from "
+                    + request.resumeFrom() + ": " + e.getMessage(), e);
         }
         List<String> diff = differences(c.config(), cfg);
         if (!diff.isEmpty()) {

@@ -24,4 +24,10 @@ import java.util.Map;
 public record TrialResult(String trialId, TrialConfig config, List<EpochMetrics> history, double top1,
                           double relativeBops, double gbops, List<LayerBits> bitTable,
                           Map<String, double[]> gateLogits, String artifact, double wallSeconds) {
+
+    /** This result without its per-epoch history: small enough for any cluster message. */
+    public TrialResult summary() {
+        return new TrialResult(trialId, config, null, top1, relativeBops, gbops, bitTable, gateLogits, artifact,
+                wallSeconds);
+    }
 }

@@ -4,12 +4,17 @@ import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.ServiceKeys;
 import bitsweep.protocol.SupervisorProtocol;
+import bitsweep.protocol.WorkerProtocol.AbortAttempt;
+import bitsweep.protocol.WorkerProtocol.AbortDeadline;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
 import bitsweep.protocol.WorkerProtocol.CancelTrial;
 import bitsweep.protocol.WorkerProtocol.CheckpointReady;
+import bitsweep.protocol.WorkerProtocol.CheckpointUnusable;
 import bitsweep.protocol.WorkerProtocol.Command;
 import bitsweep.protocol.WorkerProtocol.EpochEnded;
 import bitsweep.protocol.WorkerProtocol.GetWorkerStatus;
+import bitsweep.protocol.WorkerProtocol.HandBack;
+import bitsweep.protocol.WorkerProtocol.HeartbeatTick;
 import bitsweep.protocol.WorkerProtocol.PreparedFile;
 import bitsweep.protocol.WorkerProtocol.ResumeFileReady;
 import bitsweep.protocol.WorkerProtocol.SupervisorAvailable;
@@ -17,6 +22,7 @@ import bitsweep.protocol.WorkerProtocol.SupervisorsListed;
 import bitsweep.protocol.WorkerProtocol.TrainingEnded;
 import bitsweep.protocol.WorkerProtocol.WorkerStatus;
 import bitsweep.train.CancellationToken;
+import bitsweep.train.CheckpointUnreadableException;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.TrialCancelledException;
 import bitsweep.train.TrialListener;
@@ -32,8 +38,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -41,6 +53,8 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -53,6 +67,15 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  *
  * <p>Files live in this node's own scratch directory ({@code <scratch>/<trial>/attempt-N/}); nothing
  * assumes the supervisor can see them.
+ *
+ * <p>Liveness: while the trainer advances (any training or evaluation batch) the worker sends a
+ * heartbeat every {@code bitsweep.worker.heartbeat-interval}; a trainer that stops advancing goes
+ * silent, and the supervisor aborts the attempt. An aborted trainer that does not return within the
+ * grace period is hung: {@code onHung} then ends this worker's process (process per device: the node
+ * restarts it), or, inside a shared JVM, its thread is abandoned and a new one takes over.
+ *
+ * <p>On a graceful shutdown (SIGTERM → coordinated shutdown) the running attempt is cancelled and
+ * handed back, so it resumes from its latest checkpoint elsewhere without counting as a failure.
  */
 public final class DeviceWorker extends AbstractBehavior<Command> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +84,11 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     private final String device;
     private final TrialRunner runner;
     private final Path scratch;
-    private final ExecutorService trainingThread;
+    private final Consumer<String> onHung;
+    private final TimerScheduler<Command> timers;
+    private final Cancellable handBackTask;
+    private ExecutorService trainingThread;
+    private int threads;
     private final java.util.concurrent.Executor blocking;
     private final AssignmentLatency latency;
     private ActorRef<SupervisorProtocol.Command> supervisor;
@@ -76,8 +103,12 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         final CancellationToken token = new CancellationToken();
         final long startNanos = System.nanoTime();
         final int totalEpochs;
+        final AtomicLong steps = new AtomicLong();
+        long stepsReported;
         int epoch;
         double lastEpochSeconds;
+        /** Handed back or aborted: whatever the trainer does now is not reported. */
+        boolean released;
 
         Run(AssignTrial assignment) {
             this.assignment = assignment;
@@ -92,28 +123,59 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         }
     }
 
+    /** A worker inside a JVM it shares: a hung trainer's thread is abandoned, the JVM stays. */
     public static Behavior<Command> create(String name, String device, TrialRunner runner, Path scratch,
                                            AssignmentLatency latency) {
-        return Behaviors.setup(ctx -> {
+        return create(name, device, runner, scratch, latency, null);
+    }
+
+    /**
+     * @param onHung called with the reason when an aborted trainer does not return within the grace
+     *               period; the device process passes one that ends the process. Null: abandon the thread.
+     */
+    public static Behavior<Command> create(String name, String device, TrialRunner runner, Path scratch,
+                                           AssignmentLatency latency, Consumer<String> onHung) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.WORKER, ctx.getSelf()));
             ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
                     l -> new SupervisorsListed(l.getServiceInstances(ServiceKeys.SUPERVISOR)));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ServiceKeys.SUPERVISOR, listings));
-            return new DeviceWorker(ctx, name, device, runner, scratch, latency);
-        });
+            timers.startTimerWithFixedDelay(new HeartbeatTick(), setting(ctx, "heartbeat-interval"));
+            return new DeviceWorker(ctx, timers, name, device, runner, scratch, latency, onHung);
+        }));
     }
 
-    private DeviceWorker(ActorContext<Command> ctx, String name, String device, TrialRunner runner, Path scratch,
-                         AssignmentLatency latency) {
+    private static Duration setting(ActorContext<?> ctx, String key) {
+        var config = ctx.getSystem().settings().config();
+        String path = "bitsweep.worker." + key;
+        return config.hasPath(path) ? config.getDuration(path) : Duration.ofSeconds(5);
+    }
+
+    private DeviceWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, String device,
+                         TrialRunner runner, Path scratch, AssignmentLatency latency, Consumer<String> onHung) {
         super(ctx);
+        this.timers = timers;
         this.name = name;
         this.device = device;
         this.runner = runner;
         this.scratch = scratch;
         this.latency = latency;
+        this.onHung = onHung;
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-        this.trainingThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bitsweep-train-" + name.replaceAll("[^A-Za-z0-9]", "-"));
+        this.trainingThread = newTrainingThread();
+        ActorRef<Command> self = ctx.getSelf();
+        Duration handBackTimeout = setting(ctx, "hand-back-timeout");
+        var scheduler = ctx.getSystem().scheduler();
+        this.handBackTask = CoordinatedShutdown.get(ctx.getSystem()).addCancellableTask(
+                CoordinatedShutdown.PhaseBeforeServiceUnbind(), "hand-back-" + ctx.getSelf().path().name(),
+                () -> AskPattern.<Command, Done>ask(self, HandBack::new, handBackTimeout, scheduler)
+                        .exceptionally(e -> Done.getInstance()));
+    }
+
+    private ExecutorService newTrainingThread() {
+        String threadName = "bitsweep-train-" + name.replaceAll("[^A-Za-z0-9]", "-") + "-" + threads++;
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
@@ -130,6 +192,11 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                 .onMessage(CheckpointReady.class, this::onCheckpoint)
                 .onMessage(TrainingEnded.class, this::onTrainingEnded)
                 .onMessage(CancelTrial.class, this::onCancel)
+                .onMessage(AbortAttempt.class, this::onAbort)
+                .onMessage(AbortDeadline.class, this::onAbortDeadline)
+                .onMessage(HeartbeatTick.class, this::onHeartbeat)
+                .onMessage(CheckpointUnusable.class, this::onCheckpointUnusable)
+                .onMessage(HandBack.class, this::onHandBack)
                 .onMessage(GetWorkerStatus.class, this::onStatus)
                 .onSignal(PostStop.class, s -> onStop())
                 .onSignal(PreRestart.class, s -> onStop())
@@ -139,10 +206,11 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     private Behavior<Command> onSupervisor(SupervisorAvailable msg) {
         if (!msg.supervisor().equals(supervisor)) {
             supervisor = msg.supervisor();
-            asked = false;
             getContext().getLog().info("worker {}: supervisor is {}", name, supervisor.path());
         }
-        if (current == null && !asked) {
+        // Ask even if we asked before: a supervisor that restarted in place (same reference) has forgotten
+        // every parked request and introduces itself again. A repeated ask of an idle worker is harmless.
+        if (current == null) {
             ask();
         }
         return this;
@@ -168,10 +236,17 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         everAssigned = true;
         asked = false;
         if (current != null) {
-            getContext().getLog().warn("worker {} is busy with {}; refusing {}", name,
+            getContext().getLog().warn("worker {} is busy with {}; handing {} back", name,
                     current.assignment.trialId(), msg.trialId());
+            supervisor.tell(new SupervisorProtocol.TrialHandedBack(msg.trialId(), msg.attempt(),
+                    "worker " + name + " was busy with " + current.assignment.trialId(), getContext().getSelf()));
+            return this;
+        }
+        if (!validTrialId(msg.trialId())) {
+            getContext().getLog().warn("worker {}: refusing trial id '{}' (not a safe file name)", name, msg.trialId());
             supervisor.tell(new SupervisorProtocol.TrialAttemptFailed(msg.trialId(), msg.attempt(),
-                    "worker " + name + " was busy", getContext().getSelf()));
+                    "trial id is not a safe file name", 0, getContext().getSelf()));
+            ask();
             return this;
         }
         current = new Run(msg);
@@ -199,6 +274,8 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         if (msg.error() != null) {
             getContext().getLog().warn("worker {}: checkpoint for {} did not arrive ({}); starting at epoch 1", name,
                     msg.trialId(), msg.error().toString());
+            supervisor.tell(new SupervisorProtocol.CheckpointRejected(msg.trialId(), msg.attempt(), current.epoch,
+                    "transfer failed: " + describe(msg.error()), getContext().getSelf()));
             current.epoch = 0;
             startTraining(null);
         } else {
@@ -212,7 +289,14 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         Path workDir = attemptDir(a);
         ActorRef<Command> self = getContext().getSelf();
         CancellationToken token = current.token;
+        AtomicLong steps = current.steps;
+        int resumeEpoch = current.epoch;
         TrialListener listener = new TrialListener() {
+            @Override
+            public void onBatch() {
+                steps.incrementAndGet();
+            }
+
             @Override
             public void onEpoch(EpochMetrics metrics) {
                 self.tell(new EpochEnded(a.trialId(), a.attempt(), metrics));
@@ -236,7 +320,18 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         CompletableFuture<TrainingEnded> run = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(workDir);
-                TrialResult result = runner.run(request, listener, token);
+                TrialResult result;
+                try {
+                    result = runner.run(request, listener, token);
+                } catch (CheckpointUnreadableException e) {
+                    if (request.resumeFrom() == null) {
+                        throw e;
+                    }
+                    // Once per attempt: the checkpoint is at fault, not the trial. Start over without it.
+                    self.tell(new CheckpointUnusable(a.trialId(), a.attempt(), resumeEpoch, e.getMessage()));
+                    result = runner.run(new TrialRequest(a.trialId(), a.spec().config(), workDir, null, device),
+                            listener, token);
+                }
                 return prepareResult(a, workDir, result);
             } catch (TrialCancelledException e) {
                 return new TrainingEnded(a.trialId(), a.attempt(), null, null, null, null, true);
@@ -291,6 +386,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
 
     private Behavior<Command> onEpoch(EpochEnded msg) {
         if (current != null && current.is(msg.trialId(), msg.attempt()) && !current.token.isCancelled()) {
+            current.stepsReported = current.steps.get(); // the progress message is a heartbeat too
             current.epoch = msg.metrics().epoch();
             current.lastEpochSeconds = msg.metrics().seconds();
             supervisor.tell(new SupervisorProtocol.TrialProgress(msg.trialId(), msg.attempt(), msg.metrics(),
@@ -318,30 +414,103 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         if (current == null || !current.is(msg.trialId(), msg.attempt())) {
             return this;
         }
-        boolean cancelled = current.token.isCancelled() || msg.cancelled();
+        boolean cancelled = current.token.isCancelled() || msg.cancelled() || current.released;
+        int failedEpoch = current.epoch + 1; // the epoch it was training: the last one reported + 1
         if (cancelled) {
             getContext().getLog().info("worker {}: trial {} stopped (cancelled)", name, msg.trialId());
         } else if (msg.error() != null) {
             String error = describe(msg.error());
             // with the trace: the short error travels to the supervisor, the cause stays in this log
-            getContext().getLog().warn("worker {}: trial {} attempt {} failed: {}", name, msg.trialId(),
-                    msg.attempt(), error, msg.error());
+            getContext().getLog().warn("worker {}: trial {} attempt {} failed in epoch {}: {}", name, msg.trialId(),
+                    msg.attempt(), failedEpoch, error, msg.error());
             supervisor.tell(new SupervisorProtocol.TrialAttemptFailed(msg.trialId(), msg.attempt(), error,
-                    getContext().getSelf()));
+                    failedEpoch, getContext().getSelf()));
         } else {
             try {
                 List<FileOffer> offers = new ArrayList<>();
                 for (PreparedFile f : msg.files()) {
                     offers.add(FileTransfer.offer(f.path(), f.name(), f.sha256(), getContext().getSystem()));
                 }
-                supervisor.tell(new SupervisorProtocol.TrialSucceeded(msg.trialId(), msg.attempt(), msg.result(),
-                        offers, msg.artifactName(), getContext().getSelf()));
+                // The history stays in result.json: a long trial's would not fit one cluster message.
+                supervisor.tell(new SupervisorProtocol.TrialSucceeded(msg.trialId(), msg.attempt(),
+                        msg.result().summary(), offers, msg.artifactName(), getContext().getSelf()));
             } catch (IOException e) {
                 supervisor.tell(new SupervisorProtocol.TrialAttemptFailed(msg.trialId(), msg.attempt(),
-                        "could not offer result files: " + e, getContext().getSelf()));
+                        "could not offer result files: " + e, failedEpoch, getContext().getSelf()));
             }
         }
         finishRun();
+        return this;
+    }
+
+    private Behavior<Command> onHeartbeat(HeartbeatTick msg) {
+        if (current == null || current.released || supervisor == null) {
+            return this;
+        }
+        long steps = current.steps.get();
+        if (steps != current.stepsReported) { // silence when the trainer did not advance: that is the signal
+            current.stepsReported = steps;
+            supervisor.tell(new SupervisorProtocol.TrialAlive(current.assignment.trialId(),
+                    current.assignment.attempt(), steps, getContext().getSelf()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCheckpointUnusable(CheckpointUnusable msg) {
+        if (current != null && current.is(msg.trialId(), msg.attempt())) {
+            getContext().getLog().warn("worker {}: checkpoint after epoch {} of {} is unusable ({}); attempt {} "
+                    + "restarts from epoch 1", name, msg.epoch(), msg.trialId(), msg.reason(), msg.attempt());
+            current.epoch = 0;
+            supervisor.tell(new SupervisorProtocol.CheckpointRejected(msg.trialId(), msg.attempt(), msg.epoch(),
+                    msg.reason(), getContext().getSelf()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAbort(AbortAttempt msg) {
+        if (current == null || !current.is(msg.trialId(), msg.attempt())) {
+            return this;
+        }
+        getContext().getLog().warn("worker {}: supervisor aborted trial {} attempt {}: {}", name, msg.trialId(),
+                msg.attempt(), msg.reason());
+        current.token.cancel();
+        current.released = true;
+        timers.startSingleTimer(new AbortDeadline(msg.trialId(), msg.attempt(), msg.reason()),
+                Duration.ofMillis(msg.graceMillis()));
+        return this;
+    }
+
+    /** The aborted trainer did not return in time: it is hung, and only ending its thread or process helps. */
+    private Behavior<Command> onAbortDeadline(AbortDeadline msg) {
+        if (current == null || !current.is(msg.trialId(), msg.attempt())) {
+            return this; // it stopped in time
+        }
+        String reason = "trial " + msg.trialId() + " attempt " + msg.attempt() + " did not stop after it was "
+                + "aborted (" + msg.reason() + ")";
+        if (onHung != null) {
+            getContext().getLog().error("worker {}: {}; ending this worker process", name, reason);
+            onHung.accept(reason);
+            return this;
+        }
+        getContext().getLog().error("worker {}: {}; abandoning its training thread (this JVM is shared, so it "
+                + "cannot be ended; the stuck thread keeps its memory)", name, reason);
+        trainingThread.shutdownNow();
+        trainingThread = newTrainingThread();
+        finishRun();
+        return this;
+    }
+
+    private Behavior<Command> onHandBack(HandBack msg) {
+        if (current != null && !current.released && supervisor != null) {
+            getContext().getLog().info("worker {}: shutting down; handing trial {} attempt {} back (resumes from "
+                    + "its latest checkpoint)", name, current.assignment.trialId(), current.assignment.attempt());
+            current.token.cancel();
+            current.released = true;
+            supervisor.tell(new SupervisorProtocol.TrialHandedBack(current.assignment.trialId(),
+                    current.assignment.attempt(), "worker " + name + " shut down", getContext().getSelf()));
+        }
+        supervisor = null; // ask no one for more work
+        msg.replyTo().tell(Done.getInstance());
         return this;
     }
 
@@ -375,12 +544,18 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         if (current != null) {
             current.token.cancel();
         }
+        handBackTask.cancel();
         trainingThread.shutdown();
         return this;
     }
 
     private Path attemptDir(AssignTrial a) {
-        return scratch.resolve(a.trialId().replaceAll("[^A-Za-z0-9._-]", "_")).resolve("attempt-" + a.attempt());
+        return scratch.resolve(a.trialId()).resolve("attempt-" + a.attempt());
+    }
+
+    /** Trial ids become folder names here: one portable path element, never "." or "..". */
+    static boolean validTrialId(String id) {
+        return id != null && id.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     }
 
     private static String describe(Throwable t) {

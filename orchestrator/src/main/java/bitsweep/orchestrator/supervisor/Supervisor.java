@@ -4,17 +4,17 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepCancelled;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepStarted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCancelled;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointDiscarded;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCompleted;
-import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialFailed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialProgressed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
-import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialRequeued;
 import bitsweep.protocol.FileOffer;
-import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.ServiceKeys;
 import bitsweep.protocol.SupervisorProtocol.CancelSweep;
 import bitsweep.protocol.SupervisorProtocol.CancelTrial;
+import bitsweep.protocol.SupervisorProtocol.CheckLiveness;
+import bitsweep.protocol.SupervisorProtocol.CheckpointRejected;
 import bitsweep.protocol.SupervisorProtocol.CheckpointStored;
 import bitsweep.protocol.SupervisorProtocol.Command;
 import bitsweep.protocol.SupervisorProtocol.GetStatus;
@@ -24,43 +24,36 @@ import bitsweep.protocol.SupervisorProtocol.Start;
 import bitsweep.protocol.SupervisorProtocol.SweepStatus;
 import bitsweep.protocol.SupervisorProtocol.Tick;
 import bitsweep.protocol.SupervisorProtocol.TransferFailed;
+import bitsweep.protocol.SupervisorProtocol.TrialAlive;
 import bitsweep.protocol.SupervisorProtocol.TrialAttemptFailed;
 import bitsweep.protocol.SupervisorProtocol.TrialCheckpoint;
+import bitsweep.protocol.SupervisorProtocol.TrialHandedBack;
 import bitsweep.protocol.SupervisorProtocol.TrialProgress;
 import bitsweep.protocol.SupervisorProtocol.TrialSucceeded;
 import bitsweep.protocol.SupervisorProtocol.WorkerLost;
 import bitsweep.protocol.SupervisorProtocol.WorkerReady;
 import bitsweep.protocol.SupervisorProtocol.WorkersListed;
 import bitsweep.protocol.WorkerProtocol;
-import bitsweep.report.Refinement;
 import bitsweep.report.SweepFinisher;
-import bitsweep.sweep.SweepExpander;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.EpochMetrics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -70,18 +63,19 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
 
 /**
- * The sweep supervisor: owns the queue of trials, hands one trial at a time to workers that ask
- * (work pulling: an idle worker's request is parked until work exists, nothing polls), records every
- * state change in its journal and rebuilds itself from it after a restart.
+ * The sweep supervisor: a thin event-sourced actor over plain, separately tested parts — pull
+ * scheduling and fencing ({@link WorkerRegistry}), hung-attempt detection ({@link Liveness}), retry
+ * accounting ({@link RetryPolicy}), the trial files ({@link ArtifactStore}) and frontier refinement
+ * ({@link RefinementPolicy}).
  *
- * <p>Failure semantics: an attempt that fails, or whose worker is lost (stopped, crashed, downed),
- * goes back to the front of the queue and resumes from its latest stored checkpoint; after
- * {@code max-attempts} failures the trial is marked failed with the last error and the sweep goes
- * on. After a supervisor restart, completed trials stay completed and running ones are re-queued —
- * or adopted back, if their worker is still running them and reports progress first.
+ * <p>Every assignment is journaled before it is sent, so an attempt number is never handed out twice.
+ * Every message from a worker names its attempt; anything from an attempt that is not the current
+ * one, or from a worker that does not run it, is ignored, logged and counted ({@link SweepStatus#ignored}).
+ * The one exception is adoption: after a supervisor restart the journal re-queues running trials, and a
+ * worker that reports the still-current attempt of such a trial gets it back.
  *
- * <p>Only the journal's {@link SweepState} is durable; who is idle and who runs what is rebuilt
- * from the receptionist and the workers' own messages.
+ * <p>Only the journal's {@link SweepState} is durable; who is idle and who runs what is rebuilt from
+ * the receptionist and the workers' own messages after every recovery.
  */
 public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEvent, SweepState> {
 
@@ -90,48 +84,35 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
      * checkpoints), and a journal write per epoch of every trial would stall scheduling of short trials.
      */
     private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 5_000_000_000L;
+    private static final Duration LIVENESS_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final ActorContext<Command> ctx;
     private final SupervisorSettings settings;
     private final Logger log;
     private final Executor blocking;
     private final TrialsFile trialsFile;
-    private final Map<ActorRef<WorkerProtocol.Command>, WorkerSlot> workers = new LinkedHashMap<>();
-    private final Set<ActorRef<WorkerProtocol.Command>> idle = new LinkedHashSet<>();
-    private final Set<ActorRef<WorkerProtocol.Command>> lost = new java.util.HashSet<>();
+    private final ArtifactStore store;
+    private final RefinementPolicy refinement;
+    private final ActorRef<Receptionist.Listing> listings;
+    private final WorkerRegistry<ActorRef<WorkerProtocol.Command>> registry = new WorkerRegistry<>();
+    private final Liveness liveness;
     private boolean ready;
     private boolean completionFired;
     /** No refinement proposal is left in this incarnation (the budget is spent or the gaps are closed). */
     private boolean refinementDone;
     private boolean gateOpen;
+    private long ignored;
     private SweepState lastState = SweepState.empty();
-
-    /** What the supervisor knows about one worker; not persisted. */
-    private static final class WorkerSlot {
-        String name;
-        String device = "?";
-        String trialId;
-        int attempt;
-        EpochMetrics lastEpoch;
-        long progressPersistedNanos;
-
-        WorkerSlot(String name) {
-            this.name = name;
-        }
-    }
-
-    private record Assignment(ActorRef<WorkerProtocol.Command> worker, String trialId, int attempt) {
-    }
 
     public static Behavior<Command> create(SupervisorSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            ctx.getSelf().tell(new Start()); // stashed until the journal has been replayed
             ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
                     l -> new WorkersListed(l.getServiceInstances(ServiceKeys.WORKER)));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ServiceKeys.WORKER, listings));
             ctx.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.SUPERVISOR, ctx.getSelf()));
             timers.startTimerWithFixedDelay(new Tick(), settings.statusInterval());
-            return new Supervisor(ctx, settings);
+            timers.startTimerWithFixedDelay(new CheckLiveness(), LIVENESS_CHECK_INTERVAL);
+            return new Supervisor(ctx, settings, listings);
         }));
     }
 
@@ -145,16 +126,20 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         return PersistenceId.of("bitsweep-sweep", sweepName);
     }
 
-    private Supervisor(ActorContext<Command> ctx, SupervisorSettings settings) {
-        // A failed journal write or replay restarts the supervisor with backoff (it then recovers from
-        // the journal) instead of stopping it, which would leave the singleton empty and the sweep stalled.
+    private Supervisor(ActorContext<Command> ctx, SupervisorSettings settings, ActorRef<Receptionist.Listing> listings) {
+        // A failed journal write or replay restarts the event sourcing with backoff; RecoveryCompleted then
+        // drops every in-memory belief (see onRecovered), so nothing half-updated survives it.
         super(persistenceId(settings.sweep().name()),
                 SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
         this.ctx = ctx;
         this.settings = settings;
         this.log = ctx.getLog();
+        this.listings = listings;
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         this.trialsFile = new TrialsFile(settings.resultsDir());
+        this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking);
+        this.refinement = new RefinementPolicy(settings.sweep());
+        this.liveness = new Liveness(settings.sweep().stallTimeout(), settings.sweep().maxTrialTime());
     }
 
     @Override
@@ -175,6 +160,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     @Override
     public SignalHandler<SweepState> signalHandler() {
         return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), this::onRecovered)
                 .onSignal(PostStop.instance(), state -> {
                     if (lastState.started()) {
                         trialsFile.flush(lastState);
@@ -184,6 +170,19 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .build();
     }
 
+    /**
+     * After every (re)play of the journal: forget who was idle or ran what (the journal does not know),
+     * then start over from the journal's state and ask the receptionist for the workers, which are
+     * re-introduced to this supervisor and ask for work again.
+     */
+    private void onRecovered(SweepState state) {
+        registry.clear();
+        liveness.clear();
+        ready = false;
+        ctx.getSelf().tell(new Start());
+        ctx.getSystem().receptionist().tell(Receptionist.find(ServiceKeys.WORKER, listings));
+    }
+
     @Override
     public CommandHandler<Command, SupervisorEvent, SweepState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
@@ -191,13 +190,17 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .onCommand(WorkersListed.class, this::onWorkersListed)
                 .onCommand(WorkerReady.class, this::onWorkerReady)
                 .onCommand(TrialProgress.class, this::onProgress)
+                .onCommand(TrialAlive.class, this::onAlive)
                 .onCommand(TrialCheckpoint.class, this::onCheckpoint)
                 .onCommand(CheckpointStored.class, this::onCheckpointStored)
+                .onCommand(CheckpointRejected.class, this::onCheckpointRejected)
                 .onCommand(TrialSucceeded.class, this::onSucceeded)
                 .onCommand(ResultStored.class, this::onResultStored)
                 .onCommand(TransferFailed.class, this::onTransferFailed)
                 .onCommand(TrialAttemptFailed.class, this::onAttemptFailed)
+                .onCommand(TrialHandedBack.class, this::onHandedBack)
                 .onCommand(WorkerLost.class, this::onWorkerLost)
+                .onCommand(CheckLiveness.class, this::onCheckLiveness)
                 .onCommand(CancelTrial.class, this::onCancelTrial)
                 .onCommand(CancelSweep.class, this::onCancelSweep)
                 .onCommand(GetStatus.class, this::onGetStatus)
@@ -206,9 +209,12 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .build();
     }
 
-    // --- commands -------------------------------------------------------------------------------
+    // --- start and workers ------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onStart(SweepState state, Start cmd) {
+        if (ready) {
+            return Effect().none();
+        }
         ready = true;
         List<SupervisorEvent> events = new ArrayList<>();
         if (!state.started()) {
@@ -224,7 +230,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         int requeued = 0;
         for (TrialEntry t : state.trials().values()) {
             if (t.status().equals(TrialRecord.RUNNING)) {
-                events.add(new TrialRequeued(t.spec().trialId(), "supervisor restarted"));
+                events.add(RetryPolicy.interruption(t, "supervisor restarted"));
                 requeued++;
             }
         }
@@ -233,48 +239,73 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                             + "{} new trials", settings.sweep().name(), state.count(TrialRecord.COMPLETED),
                     state.count(TrialRecord.FAILED), requeued, added);
         } else {
-            log.info("sweep {} started: {} trials, max-attempts {}", settings.sweep().name(), added,
-                    settings.maxAttempts());
+            log.info("sweep {} started: {} trials, max-attempts {}, stall-timeout {}{}", settings.sweep().name(),
+                    added, settings.maxAttempts(), settings.sweep().stallTimeout() == null
+                            ? "auto (>= " + Liveness.human(Liveness.MIN_AUTO_STALL.toNanos()) + ")"
+                            : Liveness.human(settings.sweep().stallTimeout().toNanos()),
+                    settings.sweep().maxTrialTime() == null ? ""
+                            : ", max-trial-time " + Liveness.human(settings.sweep().maxTrialTime().toNanos()));
         }
-        return persistAndDispatch(state, events, s -> trialsFile.update(s));
+        return persistAndDispatch(state, events);
     }
 
     private Effect<SupervisorEvent, SweepState> onWorkersListed(SweepState state, WorkersListed msg) {
         for (ActorRef<WorkerProtocol.Command> w : msg.workers()) {
-            if (!workers.containsKey(w) && !lost.contains(w)) {
+            if (!registry.knows(w) && !registry.isLost(w)) {
                 track(w, w.path().toString());
                 w.tell(new WorkerProtocol.SupervisorAvailable(ctx.getSelf()));
             }
         }
-        return persistAndDispatch(state, List.of(), s -> {
-        });
+        return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onWorkerReady(SweepState state, WorkerReady msg) {
-        WorkerSlot slot = track(msg.worker(), msg.workerName());
+        var slot = track(msg.worker(), msg.workerName());
         slot.name = msg.workerName();
         slot.device = msg.device();
         List<SupervisorEvent> events = new ArrayList<>();
         if (slot.trialId != null) {
-            // It believes it is idle, we believed it ran something: that attempt is gone.
+            // It says it is idle, we believed it ran an attempt: that attempt is gone, and it was not handed back.
             TrialEntry t = state.trial(slot.trialId);
-            if (t != null && isRunningAttempt(t, slot.attempt)) {
-                events.add(new TrialRequeued(slot.trialId, "worker " + slot.name + " reported idle"));
+            if (t != null && t.isRunningAttempt(slot.attempt)) {
+                liveness.stopped(slot.trialId);
+                events.add(failure(state, t, "worker " + slot.name + " reported idle while running attempt "
+                        + slot.attempt, 0));
             }
-            slot.trialId = null;
         }
-        idle.add(msg.worker());
-        return persistAndDispatch(state, events, s -> {
-        });
+        registry.idle(msg.worker());
+        return persistAndDispatch(state, events);
     }
+
+    private Effect<SupervisorEvent, SweepState> onWorkerLost(SweepState state, WorkerLost msg) {
+        var slot = registry.lose(msg.worker());
+        if (slot == null || slot.trialId == null) {
+            if (slot != null) {
+                log.info("worker {} left", slot.name);
+            }
+            return Effect().none();
+        }
+        TrialEntry t = state.trial(slot.trialId);
+        if (t == null || !t.isRunningAttempt(slot.attempt)) {
+            return Effect().none();
+        }
+        liveness.stopped(slot.trialId);
+        log.warn("worker {} was lost while running trial {} (attempt {}); re-queued, resumes from epoch {}",
+                slot.name, slot.trialId, slot.attempt, t.checkpointEpoch());
+        return persistAndDispatch(state, List.of(failure(state, t,
+                "worker " + slot.name + " was lost (stopped, crashed or downed)", 0)));
+    }
+
+    // --- progress and liveness ----------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onProgress(SweepState state, TrialProgress msg) {
         TrialEntry t = state.trial(msg.trialId());
-        WorkerSlot slot = track(msg.worker(), msg.worker().path().toString());
         if (t == null) {
-            return Effect().none();
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "progress");
         }
-        if (isCurrent(t, msg.trialId(), msg.attempt(), slot)) {
+        if (registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt()) && t.isRunningAttempt(msg.attempt())) {
+            liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
+            var slot = registry.slot(msg.worker());
             slot.lastEpoch = msg.metrics();
             long now = System.nanoTime();
             if (now - slot.progressPersistedNanos < PROGRESS_PERSIST_INTERVAL_NANOS) {
@@ -283,140 +314,191 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             slot.progressPersistedNanos = now;
             return Effect().persist(new TrialProgressed(msg.trialId(), msg.metrics()));
         }
-        if (t.status().equals(TrialRecord.QUEUED) && slot.trialId == null && !state.cancelled()) {
-            // After a supervisor restart the trial was re-queued, but its worker kept running it: adopt it.
-            log.info("trial {} adopted back from worker {} (attempt {}, epoch {})", msg.trialId(), slot.name,
-                    msg.attempt(), msg.metrics().epoch());
-            idle.remove(msg.worker());
-            slot.trialId = msg.trialId();
-            slot.attempt = Math.max(msg.attempt(), t.attempts());
-            slot.lastEpoch = msg.metrics();
+        if (adoptable(state, t, msg.attempt(), msg.worker())) {
+            adopt(msg.worker(), t, msg.attempt());
+            registry.slot(msg.worker()).lastEpoch = msg.metrics();
             return Effect().persist(List.of(
-                    new TrialAssigned(msg.trialId(), slot.attempt, slot.name, System.currentTimeMillis()),
+                    new TrialAssigned(msg.trialId(), msg.attempt(), registry.slot(msg.worker()).name,
+                            System.currentTimeMillis()),
                     new TrialProgressed(msg.trialId(), msg.metrics())));
         }
-        msg.worker().tell(new WorkerProtocol.CancelTrial(msg.trialId(),
-                "trial is " + t.status() + " and not assigned to this worker"));
-        return Effect().none();
+        stopStale(msg.worker(), msg.trialId(), msg.attempt(), t);
+        return ignore(msg.trialId(), msg.attempt(), msg.worker(), "progress");
     }
+
+    private Effect<SupervisorEvent, SweepState> onAlive(SweepState state, TrialAlive msg) {
+        TrialEntry t = state.trial(msg.trialId());
+        if (t == null) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
+        }
+        if (registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt()) && t.isRunningAttempt(msg.attempt())) {
+            liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
+            return Effect().none();
+        }
+        if (adoptable(state, t, msg.attempt(), msg.worker())) {
+            adopt(msg.worker(), t, msg.attempt());
+            return Effect().persist(new TrialAssigned(msg.trialId(), msg.attempt(),
+                    registry.slot(msg.worker()).name, System.currentTimeMillis()));
+        }
+        stopStale(msg.worker(), msg.trialId(), msg.attempt(), t);
+        return ignore(msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
+    }
+
+    private Effect<SupervisorEvent, SweepState> onCheckLiveness(SweepState state, CheckLiveness msg) {
+        List<SupervisorEvent> events = new ArrayList<>();
+        for (Liveness.Expiry e : liveness.expired(System.nanoTime())) {
+            TrialEntry t = state.trial(e.trialId());
+            if (t == null || !t.isRunningAttempt(e.attempt())) {
+                continue;
+            }
+            log.warn("trial {} attempt {} aborted: {}", e.trialId(), e.attempt(), e.reason());
+            // The worker keeps its slot busy until it reports idle or dies: it gets no new trial meanwhile.
+            registry.runnerOf(e.trialId()).ifPresent(w -> w.tell(new WorkerProtocol.AbortAttempt(e.trialId(),
+                    e.attempt(), e.reason(), settings.abortGrace().toMillis())));
+            events.add(failure(state, t, "attempt " + e.attempt() + " aborted: " + e.reason(), 0));
+        }
+        return events.isEmpty() ? Effect().none() : persistAndDispatch(state, events);
+    }
+
+    // --- checkpoints --------------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onCheckpoint(SweepState state, TrialCheckpoint msg) {
         TrialEntry t = state.trial(msg.trialId());
-        if (t == null || t.terminal() || msg.epoch() <= t.checkpointEpoch()) {
+        if (t == null || !t.isRunningAttempt(msg.attempt())
+                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "checkpoint");
+        }
+        liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
+        if (msg.epoch() <= t.checkpointEpoch()) {
             return Effect().none();
         }
-        String rel = trialDir(msg.trialId()) + "/checkpoints/epoch-" + String.format("%04d", msg.epoch()) + ".ckpt";
-        CompletionStage<Path> stored = FileTransfer.receive(msg.file(), settings.resultsDir().resolve(rel),
-                ctx.getSystem(), blocking);
-        ctx.pipeToSelf(stored, (path, err) -> err == null
-                ? new CheckpointStored(msg.trialId(), msg.attempt(), msg.epoch(), rel, msg.file().sha256())
-                : new TransferFailed(msg.trialId(), msg.attempt(), "checkpoint", rootMessage(err)));
+        ctx.pipeToSelf(store.receiveCheckpoint(msg.trialId(), msg.attempt(), msg.epoch(), msg.file()),
+                (rel, err) -> err == null
+                        ? new CheckpointStored(msg.trialId(), msg.attempt(), msg.epoch(), rel, msg.file().sha256())
+                        : new TransferFailed(msg.trialId(), msg.attempt(), "checkpoint", rootMessage(err)));
         return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onCheckpointStored(SweepState state, CheckpointStored msg) {
         TrialEntry t = state.trial(msg.trialId());
-        if (t == null || t.terminal() || msg.epoch() <= t.checkpointEpoch()) {
-            deleteQuietly(msg.relativePath());
+        if (t == null || !t.isRunningAttempt(msg.attempt()) || msg.epoch() <= t.checkpointEpoch()) {
+            // Stale or superseded: its name is this attempt's own, so deleting it never touches a live file.
+            store.deleteQuietly(msg.relativePath());
             return Effect().none();
         }
         String previous = t.checkpointPath();
         return Effect().persist(new TrialCheckpointed(msg.trialId(), msg.epoch(), msg.relativePath(), msg.sha256()))
                 .thenRun(s -> {
                     if (previous != null && !previous.equals(msg.relativePath())) {
-                        deleteQuietly(previous); // only the latest checkpoint is needed to resume
+                        store.deleteQuietly(previous); // only the latest checkpoint is needed to resume
                     }
                 });
     }
 
+    private Effect<SupervisorEvent, SweepState> onCheckpointRejected(SweepState state, CheckpointRejected msg) {
+        TrialEntry t = state.trial(msg.trialId());
+        if (t == null || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "checkpoint rejection");
+        }
+        if (t.checkpointPath() == null || t.checkpointEpoch() != msg.epoch()) {
+            return Effect().none(); // a newer checkpoint replaced it meanwhile
+        }
+        log.warn("trial {}: the checkpoint after epoch {} ({}) is unusable and discarded; attempt {} restarts "
+                + "from epoch 1: {}", msg.trialId(), msg.epoch(), t.checkpointPath(), msg.attempt(), msg.reason());
+        String path = t.checkpointPath();
+        return Effect().persist(new TrialCheckpointDiscarded(msg.trialId(), msg.reason()))
+                .thenRun(s -> store.deleteQuietly(path));
+    }
+
+    // --- results and failures -----------------------------------------------------------------------
+
     private Effect<SupervisorEvent, SweepState> onSucceeded(SweepState state, TrialSucceeded msg) {
         TrialEntry t = state.trial(msg.trialId());
-        WorkerSlot slot = workers.get(msg.worker());
-        if (slot != null && msg.trialId().equals(slot.trialId)) {
-            slot.trialId = null;
+        boolean current = t != null && t.isRunningAttempt(msg.attempt())
+                && registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt());
+        if (!current && !(t != null && adoptable(state, t, msg.attempt(), msg.worker()))) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "result");
         }
-        if (t == null || t.terminal()) {
-            return Effect().none();
-        }
-        String dir = trialDir(msg.trialId());
-        List<CompletableFuture<Path>> transfers = new ArrayList<>();
-        for (FileOffer f : msg.files()) {
-            transfers.add(FileTransfer.receive(f, settings.resultsDir().resolve(dir).resolve(safeName(f.name())),
-                    ctx.getSystem(), blocking).toCompletableFuture());
-        }
-        String artifact = msg.artifactName() == null ? null : dir + "/" + safeName(msg.artifactName());
-        CompletableFuture<Void> all = CompletableFuture.allOf(transfers.toArray(new CompletableFuture[0]));
-        ctx.pipeToSelf(all, (ok, err) -> err == null
-                ? new ResultStored(msg.trialId(), msg.attempt(), msg.result(), artifact)
+        registry.release(msg.worker(), msg.trialId());
+        liveness.stopped(msg.trialId());
+        ctx.pipeToSelf(store.receiveResult(msg.trialId(), msg.attempt(), msg.files()), (ok, err) -> err == null
+                ? new ResultStored(msg.trialId(), msg.attempt(), msg.result(), msg.artifactName(), msg.worker())
                 : new TransferFailed(msg.trialId(), msg.attempt(), "result", rootMessage(err)));
         return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onResultStored(SweepState state, ResultStored msg) {
         TrialEntry t = state.trial(msg.trialId());
-        if (t == null || t.terminal()) {
-            return Effect().none();
+        boolean running = t != null && t.isRunningAttempt(msg.attempt());
+        boolean adopt = t != null && !running && t.status().equals(TrialRecord.QUEUED)
+                && t.attempts() == msg.attempt() && !state.cancelled();
+        if (!running && !adopt) {
+            store.discardResult(msg.trialId(), msg.attempt());
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "stored result");
         }
-        for (Map.Entry<ActorRef<WorkerProtocol.Command>, WorkerSlot> w : workers.entrySet()) {
-            if (msg.trialId().equals(w.getValue().trialId)) { // a duplicate run elsewhere is now pointless
-                w.getKey().tell(new WorkerProtocol.CancelTrial(msg.trialId(), "completed elsewhere"));
-                w.getValue().trialId = null;
-            }
+        String artifact;
+        try {
+            artifact = store.promoteResult(msg.trialId(), msg.attempt(), msg.artifactName());
+        } catch (IOException e) {
+            store.discardResult(msg.trialId(), msg.attempt());
+            return persistAndDispatch(state, List.of(failure(state, t, "could not store the result: " + e, 0)));
         }
+        registry.runnerOf(msg.trialId()).ifPresent(w -> { // a duplicate run elsewhere is now pointless
+            w.tell(new WorkerProtocol.CancelTrial(msg.trialId(), "completed elsewhere"));
+            registry.release(w, msg.trialId());
+        });
         log.info("trial {} completed (attempt {}): top-1 {}%, relative BOPs {}%", msg.trialId(), msg.attempt(),
                 String.format("%.2f", msg.result().top1()), String.format("%.3f", msg.result().relativeBops()));
-        return persistAndDispatch(state, List.of(new TrialCompleted(msg.trialId(), msg.result(), msg.artifact(),
-                System.currentTimeMillis())), s -> {
-        });
+        List<SupervisorEvent> events = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        if (adopt) {
+            events.add(new TrialAssigned(msg.trialId(), msg.attempt(), "(adopted after restart)", now));
+        }
+        events.add(new TrialCompleted(msg.trialId(), msg.result().summary(), artifact, now));
+        return persistAndDispatch(state, events);
     }
 
     private Effect<SupervisorEvent, SweepState> onTransferFailed(SweepState state, TransferFailed msg) {
         log.warn("transfer of {} for trial {} (attempt {}) failed: {}", msg.what(), msg.trialId(), msg.attempt(),
                 msg.error());
         TrialEntry t = state.trial(msg.trialId());
-        if (!msg.what().equals("result") || t == null || t.terminal() || t.attempts() != msg.attempt()) {
+        if (!msg.what().equals("result")) {
+            return Effect().none(); // the next checkpoint replaces it
+        }
+        store.discardResult(msg.trialId(), msg.attempt());
+        if (t == null || !t.isRunningAttempt(msg.attempt())) {
             return Effect().none();
         }
-        return persistAndDispatch(state, List.of(failure(state, t, "result transfer failed: " + msg.error())),
-                s -> {
-                });
+        return persistAndDispatch(state, List.of(failure(state, t, "result transfer failed: " + msg.error(), 0)));
     }
 
     private Effect<SupervisorEvent, SweepState> onAttemptFailed(SweepState state, TrialAttemptFailed msg) {
         TrialEntry t = state.trial(msg.trialId());
-        WorkerSlot slot = workers.get(msg.worker());
-        if (slot != null && msg.trialId().equals(slot.trialId)) {
-            slot.trialId = null;
+        if (t == null || !t.isRunningAttempt(msg.attempt())
+                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "failure");
         }
-        if (t == null || !isRunningAttempt(t, msg.attempt())) {
-            return Effect().none();
-        }
-        log.warn("trial {} attempt {} failed on {}: {}", msg.trialId(), msg.attempt(),
-                slot == null ? msg.worker().path() : slot.name, msg.error());
-        return persistAndDispatch(state, List.of(failure(state, t, msg.error())), s -> {
-        });
+        registry.release(msg.worker(), msg.trialId());
+        liveness.stopped(msg.trialId());
+        log.warn("trial {} attempt {} failed on {} in epoch {}: {}", msg.trialId(), msg.attempt(),
+                registry.slot(msg.worker()).name, msg.epoch(), msg.error());
+        return persistAndDispatch(state, List.of(failure(state, t, msg.error(), msg.epoch())));
     }
 
-    private Effect<SupervisorEvent, SweepState> onWorkerLost(SweepState state, WorkerLost msg) {
-        WorkerSlot slot = workers.remove(msg.worker());
-        idle.remove(msg.worker());
-        lost.add(msg.worker()); // the receptionist may still list it for a moment
-        if (slot == null || slot.trialId == null) {
-            if (slot != null) {
-                log.info("worker {} left", slot.name);
-            }
-            return Effect().none();
+    private Effect<SupervisorEvent, SweepState> onHandedBack(SweepState state, TrialHandedBack msg) {
+        TrialEntry t = state.trial(msg.trialId());
+        if (t == null || !t.isRunningAttempt(msg.attempt())
+                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "hand-back");
         }
-        TrialEntry t = state.trial(slot.trialId);
-        if (t == null || !isRunningAttempt(t, slot.attempt)) {
-            return Effect().none();
-        }
-        log.warn("worker {} was lost while running trial {} (attempt {}); re-queued, resumes from epoch {}",
-                slot.name, slot.trialId, slot.attempt, t.checkpointEpoch());
-        return persistAndDispatch(state, List.of(failure(state, t,
-                "worker " + slot.name + " was lost (stopped, crashed or downed)")), s -> {
-        });
+        registry.release(msg.worker(), msg.trialId());
+        liveness.stopped(msg.trialId());
+        log.info("trial {} attempt {} handed back by {} ({}); resumes from epoch {}", msg.trialId(), msg.attempt(),
+                registry.slot(msg.worker()).name, msg.reason(), t.checkpointEpoch());
+        return persistAndDispatch(state, List.of(RetryPolicy.interruption(t, msg.reason())));
     }
+
+    // --- user commands ------------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onCancelTrial(SweepState state, CancelTrial msg) {
         TrialEntry t = state.trial(msg.trialId());
@@ -425,34 +507,32 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }
         tellRunningWorker(msg.trialId(), "cancelled by user");
         log.info("trial {} cancelled", msg.trialId());
-        return persistAndDispatch(state, List.of(new TrialCancelled(msg.trialId())), s -> {
-        });
+        return persistAndDispatch(state, List.of(new TrialCancelled(msg.trialId())));
     }
 
     private Effect<SupervisorEvent, SweepState> onCancelSweep(SweepState state, CancelSweep msg) {
         if (state.cancelled()) {
             return Effect().none();
         }
-        for (WorkerSlot slot : workers.values()) {
+        for (var slot : List.copyOf(registry.slots())) {
             if (slot.trialId != null) {
                 tellRunningWorker(slot.trialId, "sweep cancelled");
             }
         }
         log.info("sweep {} cancelled", settings.sweep().name());
-        return persistAndDispatch(state, List.of(new SweepCancelled(System.currentTimeMillis())), s -> {
-        });
+        return persistAndDispatch(state, List.of(new SweepCancelled(System.currentTimeMillis())));
     }
 
     private Effect<SupervisorEvent, SweepState> onGetStatus(SweepState state, GetStatus msg) {
-        List<String> names = new ArrayList<>();
-        workers.values().forEach(w -> names.add(w.name));
-        msg.replyTo().tell(new SweepStatus(settings.sweep().name(), state.records(), names, state.allTerminal()));
+        List<String> names = registry.slots().stream().map(WorkerRegistry.Slot::name).toList();
+        msg.replyTo().tell(new SweepStatus(settings.sweep().name(), state.records(), names, state.allTerminal(),
+                ignored));
         return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onTick(SweepState state, Tick msg) {
         if (ready && !completionFired) {
-            log.info(ConsoleView.render(state, workers.values().stream()
+            log.info(ConsoleView.render(state, registry.slots().stream()
                     .map(w -> new ConsoleView.WorkerLine(w.name, w.device, w.trialId, w.lastEpoch,
                             w.trialId == null ? null : state.trial(w.trialId)))
                     .toList()));
@@ -463,79 +543,66 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- scheduling -----------------------------------------------------------------------------
 
     /**
-     * Persists {@code events}, then as many assignments as there are idle workers and queued trials
-     * (all in one journal write), then sends the assignments.
+     * Persists {@code events} plus as many assignments as there are idle workers and queued trials, all
+     * in one journal write, and only then sends the assignments: an attempt number exists in the journal
+     * before any worker can act on it.
      */
-    private Effect<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events,
-                                                                  Consumer<SweepState> after) {
+    private Effect<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events) {
         SweepState next = state;
         for (SupervisorEvent e : events) {
             next = next.apply(e);
         }
-        List<Assignment> assignments = plan(next);
+        List<WorkerRegistry.Assignment<ActorRef<WorkerProtocol.Command>>> assignments = plan(next);
         if (events.isEmpty() && assignments.isEmpty()) {
-            after.accept(state);
             return Effect().none();
         }
         List<SupervisorEvent> all = new ArrayList<>(events);
         long now = System.currentTimeMillis();
-        for (Assignment a : assignments) {
-            all.add(new TrialAssigned(a.trialId(), a.attempt(), workers.get(a.worker()).name, now));
-        }
-        // Assignments go out before the journal write completes: the worker starts one fsync sooner. If the
-        // supervisor dies before the write, the trial is still queued in the journal; the worker's progress
-        // then adopts it back (or it is cancelled there and re-run) — nothing is lost or double-counted.
-        for (Assignment a : assignments) {
-            send(next, a);
+        for (var a : assignments) {
+            TrialEntry t = next.trial(a.trialId());
+            if (t.checkpointPath() != null && !store.readable(t.checkpointPath())) {
+                log.warn("checkpoint {} of trial {} is missing or unreadable; the trial restarts from epoch 1",
+                        t.checkpointPath(), a.trialId());
+                all.add(new TrialCheckpointDiscarded(a.trialId(), "missing or unreadable in the artifact store"));
+            }
+            all.add(new TrialAssigned(a.trialId(), a.attempt(), registry.slot(a.worker()).name, now));
         }
         return Effect().persist(all).thenRun(s -> {
             lastState = s;
             trialsFile.update(s);
-            after.accept(s);
+            long started = System.nanoTime();
+            for (var a : assignments) {
+                liveness.started(a.trialId(), a.attempt(), started);
+                send(s, a);
+            }
             maybeComplete(s);
         });
     }
 
-    private List<Assignment> plan(SweepState s) {
-        List<Assignment> out = new ArrayList<>();
-        if (!gateOpen && workers.size() >= settings.minWorkers()) {
+    private List<WorkerRegistry.Assignment<ActorRef<WorkerProtocol.Command>>> plan(SweepState s) {
+        if (!gateOpen && registry.size() >= settings.minWorkers()) {
             gateOpen = true; // a start gate only: losing workers later must not stop the sweep
         }
         if (!ready || !gateOpen || !s.started() || s.cancelled()) {
-            return out;
+            return List.of();
         }
-        var queue = s.queue().iterator();
-        var it = idle.iterator();
-        while (it.hasNext() && queue.hasNext()) {
-            ActorRef<WorkerProtocol.Command> w = it.next();
-            String trialId = queue.next();
-            TrialEntry t = s.trial(trialId);
-            it.remove();
-            WorkerSlot slot = workers.get(w);
-            slot.trialId = trialId;
-            slot.attempt = t.attempts() + 1;
-            slot.lastEpoch = null;
-            slot.progressPersistedNanos = System.nanoTime();
-            out.add(new Assignment(w, trialId, slot.attempt));
-        }
-        return out;
+        return registry.plan(s.queue(), id -> s.trial(id).attempts() + 1);
     }
 
-    private void send(SweepState s, Assignment a) {
+    private void send(SweepState s, WorkerRegistry.Assignment<ActorRef<WorkerProtocol.Command>> a) {
         TrialEntry t = s.trial(a.trialId());
         FileOffer checkpoint = null;
         int epoch = 0;
         if (t.checkpointPath() != null) {
             try {
-                checkpoint = FileTransfer.offer(settings.resultsDir().resolve(t.checkpointPath()),
-                        "checkpoint-epoch-" + t.checkpointEpoch() + ".ckpt", t.checkpointSha(), ctx.getSystem());
+                checkpoint = store.offerCheckpoint(t);
                 epoch = t.checkpointEpoch();
             } catch (IOException e) {
-                log.warn("checkpoint {} of trial {} is unreadable ({}); the trial restarts from epoch 1",
-                        t.checkpointPath(), a.trialId(), e.toString());
+                log.warn("checkpoint {} of trial {} is unreadable ({}); attempt {} starts at epoch 1",
+                        t.checkpointPath(), a.trialId(), e.toString(), a.attempt());
             }
         }
-        log.debug("trial {} attempt {} -> {}", a.trialId(), a.attempt(), workers.get(a.worker()).name);
+        log.debug("trial {} attempt {} -> {}", a.trialId(), a.attempt(), registry.slot(a.worker()).name);
         a.worker().tell(new WorkerProtocol.AssignTrial(a.trialId(), a.attempt(), t.spec(), checkpoint, epoch));
     }
 
@@ -543,7 +610,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         if (completionFired || !ready || !s.allTerminal()) {
             return;
         }
-        if (!refinementDone && !s.cancelled() && refinementLeft(s) > 0) {
+        if (!refinementDone && !s.cancelled() && refinement.left(s) > 0) {
             // persisting needs a command handler: the proposals are made there
             ctx.getSelf().tell(new RefineFrontier());
             return;
@@ -566,51 +633,22 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }, blocking);
     }
 
-    // --- refinement -----------------------------------------------------------------------------
-
-    /**
-     * Once every trial has ended, queues up to one trial per worker at the geometric-midpoint MU of the
-     * widest frontier gaps ({@link Refinement}); when those have ended the frontier is re-read and the
-     * next round proposed, until the sweep's {@code refine: extra-trials} budget is spent or no gap is
-     * left. Refinement trials are ordinary {@link TrialQueued} events, so a restarted supervisor keeps
-     * them and counts them against the budget.
-     */
+    /** Once every trial has ended: the next refinement round ({@link RefinementPolicy}), or completion. */
     private Effect<SupervisorEvent, SweepState> onRefineFrontier(SweepState state, RefineFrontier msg) {
         if (completionFired || refinementDone || !state.allTerminal()) {
             return Effect().none();
         }
-        int left = refinementLeft(state);
-        int round = Math.min(left, Math.max(1, workers.size()));
-        List<SupervisorEvent> events = new ArrayList<>();
-        Set<String> queued = new LinkedHashSet<>();
-        for (Refinement.Proposal p : Refinement.forSweep(state.records(), round)) {
-            TrialEntry base = state.trial(p.baseTrialId());
-            if (base == null) {
-                continue;
-            }
-            TrialSpec spec = SweepExpander.derive(base.spec(), Map.of("gating-lambda", p.mu()));
-            if (state.trial(spec.trialId()) == null && queued.add(spec.trialId())) {
-                events.add(new TrialQueued(spec));
-                log.info("refinement: trial {} ({}, MU {}) splits the frontier gap next to {}", spec.trialId(),
-                        p.variant(), p.mu(), p.baseTrialId());
-            }
-        }
-        if (events.isEmpty()) {
+        List<TrialQueued> round = refinement.nextRound(state, registry.size());
+        if (round.isEmpty()) {
             refinementDone = true;
-            log.info("refinement: no frontier gap left to split ({} extra trial(s) unused)", left);
+            log.info("refinement: no frontier gap left to split ({} extra trial(s) unused)", refinement.left(state));
             maybeComplete(state);
             return Effect().none();
         }
+        round.forEach(q -> log.info("refinement: trial {} (MU {}) splits a frontier gap", q.trialId(),
+                q.spec().config().gatingLambda()));
         writeInterimFrontier(state);
-        return persistAndDispatch(state, events, s -> { });
-    }
-
-    /** Extra trials the sweep may still add: its budget minus trials the journal has beyond the grid. */
-    private int refinementLeft(SweepState s) {
-        Set<String> grid = new java.util.HashSet<>();
-        settings.sweep().trials().forEach(t -> grid.add(t.trialId()));
-        long extra = s.trials().keySet().stream().filter(id -> !grid.contains(id)).count();
-        return (int) Math.max(0, settings.sweep().refineExtraTrials() - extra);
+        return persistAndDispatch(state, List.copyOf(round));
     }
 
     /** Frontier files of the grid so far (no export), so users see it while the refinement runs. */
@@ -628,55 +666,69 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     // --- helpers --------------------------------------------------------------------------------
 
-    private SupervisorEvent failure(SweepState state, TrialEntry t, String error) {
-        boolean permanent = t.failures() + 1 >= state.maxAttempts();
-        if (permanent) {
-            log.error("trial {} failed {} times; marked failed: {}", t.spec().trialId(), t.failures() + 1, error);
+    private SupervisorEvent failure(SweepState state, TrialEntry t, String error, int epoch) {
+        var failed = RetryPolicy.failure(t, error, epoch, state.maxAttempts());
+        if (failed.permanent()) {
+            log.error("trial {} failed for good after {} failed attempt(s): {}", t.spec().trialId(),
+                    t.failures() + 1, failed.error());
         }
-        return new TrialFailed(t.spec().trialId(), error, permanent);
+        return failed;
     }
 
-    private WorkerSlot track(ActorRef<WorkerProtocol.Command> worker, String name) {
-        return workers.computeIfAbsent(worker, w -> {
-            ctx.watchWith(w, new WorkerLost(w));
+    /**
+     * After a restart the journal re-queued the trial, but its worker kept running it: give the attempt back
+     * to that worker if nothing newer was started and the worker is not busy with something else.
+     */
+    private boolean adoptable(SweepState state, TrialEntry t, int attempt, ActorRef<WorkerProtocol.Command> worker) {
+        if (!t.status().equals(TrialRecord.QUEUED) || t.attempts() != attempt || state.cancelled()) {
+            return false;
+        }
+        var slot = registry.slot(worker);
+        return slot == null || slot.trialId == null;
+    }
+
+    private void adopt(ActorRef<WorkerProtocol.Command> worker, TrialEntry t, int attempt) {
+        track(worker, worker.path().toString());
+        registry.running(worker, t.spec().trialId(), attempt);
+        liveness.started(t.spec().trialId(), attempt, System.nanoTime());
+        log.info("trial {} attempt {} adopted back from worker {}", t.spec().trialId(), attempt,
+                registry.slot(worker).name);
+    }
+
+    /** A worker runs an attempt that is no longer current: it wastes its device, so stop it. */
+    private void stopStale(ActorRef<WorkerProtocol.Command> worker, String trialId, int attempt, TrialEntry t) {
+        worker.tell(new WorkerProtocol.CancelTrial(trialId, "attempt " + attempt + " is not current (trial is "
+                + t.status() + ", latest attempt " + t.attempts() + ")"));
+    }
+
+    private Effect<SupervisorEvent, SweepState> ignore(String trialId, int attempt,
+                                                       ActorRef<WorkerProtocol.Command> worker, String what) {
+        ignored++;
+        var slot = registry.slot(worker);
+        log.info("ignored {} of trial {} attempt {} from {}: not the current attempt of that worker ({} ignored "
+                + "so far)", what, trialId, attempt, slot == null ? worker.path() : slot.name, ignored);
+        return Effect().none();
+    }
+
+    private WorkerRegistry.Slot track(ActorRef<WorkerProtocol.Command> worker, String name) {
+        if (!registry.knows(worker)) {
+            ctx.watchWith(worker, new WorkerLost(worker));
             log.info("worker {} joined", name);
-            return new WorkerSlot(name);
-        });
-    }
-
-    private static boolean isRunningAttempt(TrialEntry t, int attempt) {
-        return t.status().equals(TrialRecord.RUNNING) && t.attempts() == attempt;
-    }
-
-    private static boolean isCurrent(TrialEntry t, String trialId, int attempt, WorkerSlot slot) {
-        return isRunningAttempt(t, attempt) && trialId.equals(slot.trialId) && slot.attempt == attempt;
+        }
+        return registry.track(worker, name);
     }
 
     private void tellRunningWorker(String trialId, String reason) {
-        for (Map.Entry<ActorRef<WorkerProtocol.Command>, WorkerSlot> w : workers.entrySet()) {
-            if (trialId.equals(w.getValue().trialId)) {
-                w.getKey().tell(new WorkerProtocol.CancelTrial(trialId, reason));
-                w.getValue().trialId = null;
-            }
-        }
-    }
-
-    private void deleteQuietly(String relative) {
-        try {
-            Files.deleteIfExists(settings.resultsDir().resolve(relative));
-        } catch (IOException e) {
-            log.debug("could not delete {}: {}", relative, e.toString());
-        }
+        registry.runnerOf(trialId).ifPresent(w -> {
+            w.tell(new WorkerProtocol.CancelTrial(trialId, reason));
+            registry.release(w, trialId);
+        });
+        liveness.stopped(trialId);
     }
 
     /** Trial ids become directory names; keep them to a portable character set. */
     public static String trialDir(String trialId) {
-        return "trials/" + safeName(trialId);
-    }
-
-    static String safeName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        return s.startsWith(".") ? "_" + s.substring(1) : s;
+        return ArtifactStore.trialDir(trialId);
     }
 
     private static String rootMessage(Throwable t) {

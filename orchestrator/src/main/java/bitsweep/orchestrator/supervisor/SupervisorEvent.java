@@ -25,7 +25,10 @@ public sealed interface SupervisorEvent extends CborSerializable {
         }
     }
 
-    /** A running trial went back to the queue without failing (e.g. the supervisor restarted). */
+    /**
+     * A running attempt ended without failing (the supervisor restarted, the worker handed it back on
+     * shutdown): the trial goes back to the queue. Counted as an interruption, which is bounded.
+     */
     record TrialRequeued(String trialId, String reason) implements SupervisorEvent {
     }
 
@@ -43,8 +46,15 @@ public sealed interface SupervisorEvent extends CborSerializable {
             implements SupervisorEvent {
     }
 
-    /** An attempt failed; {@code permanent} when it was the last allowed attempt. */
-    record TrialFailed(String trialId, String error, boolean permanent) implements SupervisorEvent {
+    /**
+     * An attempt failed; {@code permanent} when it was the last allowed attempt or the failure is
+     * deterministic. {@code epoch}: the epoch it failed in, as the worker reported it (0 when unknown).
+     */
+    record TrialFailed(String trialId, String error, boolean permanent, int epoch) implements SupervisorEvent {
+    }
+
+    /** The stored checkpoint cannot be used (unreadable, corrupt): later attempts start at epoch 1. */
+    record TrialCheckpointDiscarded(String trialId, String reason) implements SupervisorEvent {
     }
 
     record TrialCancelled(String trialId) implements SupervisorEvent {

@@ -4,6 +4,7 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepCancelled;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepStarted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCancelled;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointDiscarded;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCompleted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialFailed;
@@ -61,7 +62,7 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
             q.add(e.spec().trialId());
             return with(t, q);
         } else if (event instanceof TrialRequeued e) {
-            return replace(e.trialId(), trial(e.trialId()).withStatus(TrialRecord.QUEUED, null), true);
+            return replace(e.trialId(), trial(e.trialId()).interrupted(), true);
         } else if (event instanceof TrialAssigned e) {
             Map<String, TrialEntry> t = copy();
             t.put(e.trialId(), trial(e.trialId()).assigned(e.attempt(), e.worker(), e.atMillis()));
@@ -76,7 +77,9 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
             return removeFromQueue(replace(e.trialId(),
                     trial(e.trialId()).completed(e.result(), e.artifact(), e.atMillis()), false), e.trialId());
         } else if (event instanceof TrialFailed e) {
-            return replace(e.trialId(), trial(e.trialId()).failed(e.error(), e.permanent()), !e.permanent());
+            return replace(e.trialId(), trial(e.trialId()).failed(e.error(), e.permanent(), e.epoch()), !e.permanent());
+        } else if (event instanceof TrialCheckpointDiscarded e) {
+            return replace(e.trialId(), trial(e.trialId()).checkpointed(0, null, null), false);
         } else if (event instanceof TrialCancelled e) {
             return removeFromQueue(replace(e.trialId(),
                     trial(e.trialId()).withStatus(TrialRecord.CANCELLED, null), false), e.trialId());

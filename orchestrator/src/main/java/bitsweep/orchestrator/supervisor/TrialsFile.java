@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,17 +30,19 @@ public final class TrialsFile implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Path file;
-    private final ScheduledExecutorService writer;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor writer;
     private final AtomicReference<SweepState> latest = new AtomicReference<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     public TrialsFile(Path resultsDir) {
         this.file = resultsDir.resolve(NAME);
-        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.writer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "bitsweep-trials-jsonl");
             t.setDaemon(true);
             return t;
         });
+        // close() follows a flush: a debounced rewrite still pending then must not run (after the folder is gone).
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Schedules a rewrite with this state (the newest state wins). */

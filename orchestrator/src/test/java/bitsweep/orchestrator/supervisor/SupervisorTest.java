@@ -160,7 +160,7 @@ class SupervisorTest {
         assertEquals(1, a1.attempt());
         ask(sup, w3); // nothing left: the request is parked, not answered
         w3.expectNoMessage(Duration.ofMillis(300));
-        sup.tell(new SupervisorProtocol.TrialAttemptFailed("t0", 1, "CUDA out of memory", w1.ref()));
+        sup.tell(new SupervisorProtocol.TrialAttemptFailed("t0", 1, "CUDA out of memory", 1, w1.ref()));
         AssignTrial retry = expectAssignment(w3); // served from the parked request, no polling
         assertEquals("t0", retry.trialId());
         assertEquals(2, retry.attempt());
@@ -179,7 +179,8 @@ class SupervisorTest {
             AssignTrial a = expectAssignment(w);
             assertEquals("t1", a.trialId());
             assertEquals(attempt, a.attempt());
-            sup.tell(new SupervisorProtocol.TrialAttemptFailed("t1", attempt, "NaN loss at epoch " + attempt, w.ref()));
+            sup.tell(new SupervisorProtocol.TrialAttemptFailed("t1", attempt, "NaN loss at epoch " + attempt, attempt,
+                    w.ref()));
         }
         ask(sup, w);
         w.expectNoMessage(Duration.ofMillis(300)); // no fourth attempt
@@ -226,7 +227,7 @@ class SupervisorTest {
         EpochMetrics m = new EpochMetrics(2, "bayesian-bits", 0.5, 0.4, 0.1, 97.0, 20.0, 0.1, List.of(), 1000, 1.0);
         sup.tell(new SupervisorProtocol.TrialProgress("t0", 1, m, w1.ref()));
         sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "state after epoch 2"), w1.ref()));
-        awaitStatus(sup, s -> Files.exists(results.resolve("trials/t0/checkpoints/epoch-0002.ckpt")));
+        awaitStatus(sup, s -> Files.exists(results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt")));
         Thread.sleep(200); // let the checkpoint event be persisted after the file landed
         w1.stop(); // the worker dies
         var w2 = worker();
@@ -257,7 +258,7 @@ class SupervisorTest {
         sup.tell(new SupervisorProtocol.TrialCheckpoint("t1", 1, 1, offer("c.ckpt", "t1 after epoch 1"), w2.ref()));
         awaitStatus(sup, s -> record(s, "t0").status().equals(TrialRecord.COMPLETED));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(results.resolve("trials/t1/checkpoints/epoch-0001.ckpt")) && System.nanoTime() < deadline) {
+        while (!Files.exists(results.resolve("trials/t1/checkpoints/attempt-01-epoch-0001.ckpt")) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         Thread.sleep(200);

@@ -29,6 +29,12 @@ public final class Evaluator {
 
     /** Top-1 accuracy in percent. */
     public double top1(BitsModel model, NDManager manager) {
+        return top1(model, manager, () -> {
+        });
+    }
+
+    /** As {@link #top1(BitsModel, NDManager)}, calling {@code onBatch} after every batch (liveness). */
+    public double top1(BitsModel model, NDManager manager, Runnable onBatch) {
         int[] order = new int[limit];
         for (int i = 0; i < limit; i++) {
             order[i] = i;
@@ -51,6 +57,7 @@ public final class Evaluator {
                         }
                     }
                 }
+                onBatch.run();
             }
         }
         return 100.0 * correct / limit;

@@ -189,7 +189,7 @@ public final class TrainingSession {
         bayesianBitsParameters = saveParameters();
         optimizer.close();
         model.freezeToFixedGates();
-        double top1 = evaluator.top1(model, manager);
+        double top1 = evaluator.top1(model, manager, listener::onBatch);
         LOG.info("[{}] gates frozen for fine-tuning: top-1 {} %, relative BOPs {} %", trialId,
                 String.format(java.util.Locale.ROOT, "%.2f", top1),
                 String.format(java.util.Locale.ROOT, "%.4f", model.bops().relativeBops()));
@@ -249,6 +249,7 @@ public final class TrainingSession {
             double runLeft = epochLeft + (double) (totalEpochs - epoch) * trainIndices.length / ips;
             progress.batch(phase, epoch, totalEpochs, b + 1, batches, lossCeReg[0], lossCeReg[1], lossCeReg[2],
                     ips, epochLeft, runLeft);
+            listener.onBatch();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochStats(sumLoss / batches, sumCe / batches, sumReg / batches, images / seconds, seconds);
@@ -331,7 +332,7 @@ public final class TrainingSession {
     private void finishEpoch(int epoch, String phase, EpochStats stats, boolean last) throws TrialFailedException {
         boolean evaluate = last || epoch % cfg.evalEvery() == 0;
         long evalStart = System.nanoTime();
-        Double top1 = evaluate ? evaluator.top1(model, manager) : null;
+        Double top1 = evaluate ? evaluator.top1(model, manager, listener::onBatch) : null;
         BopsReport bops = model.bops();
         Map<String, double[]> gates = phase.equals(Checkpoint.PHASE_BAYESIAN_BITS) ? GateLogits.read(model) : null;
         double seconds = stats.trainSeconds() + (System.nanoTime() - evalStart) / 1e9;

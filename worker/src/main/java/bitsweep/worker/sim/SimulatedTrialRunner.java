@@ -1,7 +1,9 @@
 package bitsweep.worker.sim;
 
+import bitsweep.bops.LayerBits;
 import bitsweep.io.AtomicFiles;
 import bitsweep.train.CancellationToken;
+import bitsweep.train.CheckpointUnreadableException;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.TrialCancelledException;
 import bitsweep.train.TrialConfig;
@@ -30,8 +32,12 @@ import java.util.SplittableRandom;
  * artifact file {@code artifact.json} that records which epoch this attempt started at.
  *
  * <p>It can be told to fail ({@code failTrials}: every attempt throws {@link TrialFailedException}
- * after its first epoch) or to hang ({@code hangTrials}: blocks until cancelled), for failure tests.
- * Epochs come from the trial's {@code epochs} setting (1 when unset).
+ * after its first epoch), to hang ({@code hangTrials}: reports no progress and blocks until
+ * cancelled) or to get stuck ({@code stuckTrials}: blocks forever and ignores cancellation, like a
+ * trainer stuck in a native call), for failure tests. While it "trains" it reports a batch every
+ * 10 ms ({@link TrialListener#onBatch}). {@code layersPerEpoch} fills each epoch's bit table with
+ * that many rows, to give results the size of a real network's. Epochs come from the trial's
+ * {@code epochs} setting (1 when unset).
  */
 public final class SimulatedTrialRunner implements TrialRunner {
     public static final String ARTIFACT = "artifact.json";
@@ -46,7 +52,8 @@ public final class SimulatedTrialRunner implements TrialRunner {
      * @param failTrials trial ids whose every attempt fails
      * @param hangTrials trial ids that never finish unless cancelled
      */
-    public record Settings(long minMillis, long maxMillis, long seed, Set<String> failTrials, Set<String> hangTrials) {
+    public record Settings(long minMillis, long maxMillis, long seed, Set<String> failTrials, Set<String> hangTrials,
+                           Set<String> stuckTrials, int layersPerEpoch) {
         public Settings {
             if (minMillis < 0 || maxMillis < minMillis) {
                 throw new IllegalArgumentException("simulated durations: need 0 <= min <= max, got " + minMillis
@@ -54,18 +61,27 @@ public final class SimulatedTrialRunner implements TrialRunner {
             }
             failTrials = Set.copyOf(failTrials);
             hangTrials = Set.copyOf(hangTrials);
+            stuckTrials = Set.copyOf(stuckTrials);
         }
 
         public static Settings durations(long minMillis, long maxMillis) {
-            return new Settings(minMillis, maxMillis, 0, Set.of(), Set.of());
+            return new Settings(minMillis, maxMillis, 0, Set.of(), Set.of(), Set.of(), 0);
         }
 
         public Settings failing(Set<String> trialIds) {
-            return new Settings(minMillis, maxMillis, seed, trialIds, hangTrials);
+            return new Settings(minMillis, maxMillis, seed, trialIds, hangTrials, stuckTrials, layersPerEpoch);
         }
 
         public Settings hanging(Set<String> trialIds) {
-            return new Settings(minMillis, maxMillis, seed, failTrials, trialIds);
+            return new Settings(minMillis, maxMillis, seed, failTrials, trialIds, stuckTrials, layersPerEpoch);
+        }
+
+        public Settings stuck(Set<String> trialIds) {
+            return new Settings(minMillis, maxMillis, seed, failTrials, hangTrials, trialIds, layersPerEpoch);
+        }
+
+        public Settings withLayersPerEpoch(int layers) {
+            return new Settings(minMillis, maxMillis, seed, failTrials, hangTrials, stuckTrials, layers);
         }
     }
 
@@ -106,16 +122,20 @@ public final class SimulatedTrialRunner implements TrialRunner {
         double bops = relativeBops(c);
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
-            if (settings.hangTrials().contains(request.trialId())) {
-                sleep(Long.MAX_VALUE, cancel, request.trialId());
+            if (settings.stuckTrials().contains(request.trialId())) {
+                stuck();
             }
-            sleep(perEpoch, cancel, request.trialId());
+            if (settings.hangTrials().contains(request.trialId())) {
+                sleep(Long.MAX_VALUE, cancel, request.trialId(), () -> {
+                });
+            }
+            sleep(perEpoch, cancel, request.trialId(), listener::onBatch);
             if (settings.failTrials().contains(request.trialId())) {
                 throw new TrialFailedException("simulated failure: loss became NaN at epoch " + epoch);
             }
             double loss = 2.3 / (1 + epoch);
             EpochMetrics m = new EpochMetrics(epoch, "bayesian-bits", loss, loss * 0.9, loss * 0.1,
-                    99.0 - 10.0 / (epoch + 1), bops, bops * 0.0023, List.of(), 1000.0,
+                    99.0 - 10.0 / (epoch + 1), bops, bops * 0.0023, bitTable(settings.layersPerEpoch()), 1000.0,
                     (System.nanoTime() - epochStart) / 1e9);
             history.add(m);
             listener.onEpoch(m);
@@ -136,6 +156,26 @@ public final class SimulatedTrialRunner implements TrialRunner {
         return result;
     }
 
+    private static List<LayerBits> bitTable(int layers) {
+        List<LayerBits> rows = new ArrayList<>(layers);
+        for (int i = 0; i < layers; i++) {
+            rows.add(new LayerBits("layer" + i + ".features.conv", 1_000_000L + i, 8, 4, 4, 60 + i % 4, 64, 0.9375,
+                    3.2e7 + i));
+        }
+        return rows;
+    }
+
+    /** Never returns, whatever happens to the cancellation token: a trainer stuck in a native call. */
+    private static void stuck() {
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // a stuck native call does not notice interrupts either
+            }
+        }
+    }
+
     /** A stand-in for the trade-off the real trainer finds: more regularization, fewer BOPs. */
     private static double relativeBops(TrialConfig c) {
         double mu = c.gatingLambda() == null ? 0.01 : c.gatingLambda();
@@ -146,12 +186,12 @@ public final class SimulatedTrialRunner implements TrialRunner {
         try {
             Checkpoint ckpt = JSON.readValue(file.toFile(), Checkpoint.class);
             if (!trialId.equals(ckpt.trialId())) {
-                throw new TrialFailedException("checkpoint " + file + " belongs to trial " + ckpt.trialId()
-                        + ", not " + trialId);
+                throw new CheckpointUnreadableException("checkpoint " + file + " belongs to trial "
+                        + ckpt.trialId() + ", not " + trialId, null);
             }
             return ckpt;
         } catch (IOException e) {
-            throw new TrialFailedException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            throw new CheckpointUnreadableException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -164,8 +204,9 @@ public final class SimulatedTrialRunner implements TrialRunner {
         }
     }
 
-    /** Sleeps in short slices so a cancellation is seen within ~10 ms. */
-    private static void sleep(long millis, CancellationToken cancel, String trialId) throws TrialCancelledException {
+    /** Sleeps in short slices ("batches") so a cancellation is seen within ~10 ms. */
+    private static void sleep(long millis, CancellationToken cancel, String trialId, Runnable onBatch)
+            throws TrialCancelledException {
         long end = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
         while (true) {
             if (cancel.isCancelled()) {
@@ -177,6 +218,7 @@ public final class SimulatedTrialRunner implements TrialRunner {
             }
             try {
                 Thread.sleep(Math.min(10, Math.max(1, left / 1_000_000)), 0);
+                onBatch.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TrialCancelledException(trialId);
