@@ -311,4 +311,182 @@ class SupervisorTest {
         assertEquals(TrialRecord.COMPLETED, record(status(restarted), "t0").status());
         assertTrue(Files.size(journal) >= goodLength);
     }
+
+    private static void fail(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
+                             AssignTrial a, String error, int epoch) {
+        sup.tell(new SupervisorProtocol.TrialAttemptFailed(a.trialId(), a.attempt(), error, epoch, w.ref()));
+    }
+
+    @Test
+    void staleAttemptsResultCheckpointAndFailureAreIgnoredAndCounted() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("stale", 1, 3));
+        var w1 = worker();
+        var w2 = worker();
+        var stranger = worker();
+        ask(sup, w1);
+        AssignTrial first = expectAssignment(w1);
+        fail(sup, w1, first, "CUDA out of memory", 1);
+        ask(sup, w2);
+        AssignTrial second = expectAssignment(w2);
+        assertEquals(2, second.attempt());
+        // attempt 1 is stale now: whatever it still sends must change nothing
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "stale epoch 2"), w1.ref()));
+        succeed(sup, w1, first);
+        fail(sup, w1, first, "late failure", 2);
+        // the current attempt number from a worker that does not run it
+        sup.tell(new SupervisorProtocol.TrialAttemptFailed("t0", 2, "forged", 1, stranger.ref()));
+        succeed(sup, stranger, second);
+        SupervisorProtocol.SweepStatus s = awaitStatus(sup, st -> st.ignored() >= 5);
+        assertEquals(5, s.ignored());
+        TrialRecord t0 = record(s, "t0");
+        assertEquals(TrialRecord.RUNNING, t0.status());
+        assertEquals(2, t0.attempts());
+        assertEquals("CUDA out of memory", t0.error(), "only the first failure counted");
+        assertTrue(!Files.exists(results.resolve("trials/t0/result.json")), "no stale result was stored");
+        try (var files = Files.walk(results.resolve("trials"))) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".ckpt")), "no stale checkpoint was stored");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing stored at all
+        }
+        succeed(sup, w2, second);
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        assertEquals("artifact of t0", Files.readString(results.resolve("trials/t0/artifact.json")));
+    }
+
+    @Test
+    void aLateCheckpointOfAnOlderEpochNeverReplacesTheLatest() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("ckpt", 1, 3));
+        var w = worker();
+        ask(sup, w);
+        AssignTrial a = expectAssignment(w);
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "epoch 2"), w.ref()));
+        Path two = results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(two) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 1, offer("c.ckpt", "epoch 1, late"), w.ref()));
+        Thread.sleep(300);
+        fail(sup, w, a, "boom", 3);
+        ask(sup, w);
+        AssignTrial retry = expectAssignment(w);
+        assertEquals(2, retry.checkpointEpoch());
+        Path got = results.resolve("got.ckpt");
+        FileTransfer.receive(retry.checkpoint(), got, kit().system(), Runnable::run).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("epoch 2", Files.readString(got));
+        assertTrue(Files.exists(two));
+    }
+
+    @Test
+    void aSilentAttemptIsAbortedAfterTheStallTimeoutAndRetriedElsewhere() throws Exception {
+        var sup = kit().spawn(Supervisor.create(SupervisorSettings.of(
+                TestSweeps.sweep("stall", 1, 3).withLimits(Duration.ofSeconds(1), null), results)
+                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60))
+                .withAbortGrace(Duration.ofMillis(500))));
+        var hung = worker();
+        var healthy = worker();
+        ask(sup, hung);
+        AssignTrial a = expectAssignment(hung);
+        ask(sup, healthy); // parked
+        long start = System.nanoTime();
+        WorkerProtocol.AbortAttempt abort = hung.expectMessageClass(WorkerProtocol.AbortAttempt.class,
+                Duration.ofSeconds(5));
+        assertEquals(a.attempt(), abort.attempt());
+        assertEquals(500, abort.graceMillis());
+        assertTrue(abort.reason().contains("no progress"), abort.reason());
+        AssignTrial retry = expectAssignment(healthy);
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4), "within the stall timeout + a check");
+        assertEquals(2, retry.attempt());
+        // heartbeats keep the healthy attempt alive past the timeout
+        for (int i = 0; i < 8; i++) {
+            sup.tell(new SupervisorProtocol.TrialAlive("t0", 2, i + 1, healthy.ref()));
+            Thread.sleep(250);
+        }
+        healthy.expectNoMessage(Duration.ofMillis(100));
+        ask(sup, hung); // the aborted worker comes back idle: no double count
+        succeed(sup, healthy, retry);
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        TrialRecord t0 = done.trials().get(0);
+        assertEquals(TrialRecord.COMPLETED, t0.status());
+        assertEquals(2, t0.attempts());
+    }
+
+    @Test
+    void workerReportingIdleWhileRunningCountsAsAFailedAttempt() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("idle", 1, 2));
+        var w = worker();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            ask(sup, w);
+            assertEquals(attempt, expectAssignment(w).attempt());
+        }
+        ask(sup, w); // third time idle: two attempts lost, max-attempts 2
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        assertEquals(TrialRecord.FAILED, done.trials().get(0).status());
+        assertTrue(done.trials().get(0).error().contains("reported idle"), done.trials().get(0).error());
+        w.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void handBacksAreNotFailuresButAreBounded() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("handback", 1, 1));
+        var w = worker();
+        for (int i = 0; i <= RetryPolicy.MAX_INTERRUPTIONS; i++) {
+            ask(sup, w);
+            AssignTrial a = expectAssignment(w);
+            sup.tell(new SupervisorProtocol.TrialHandedBack("t0", a.attempt(), "worker shut down", w.ref()));
+        }
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        TrialRecord t0 = done.trials().get(0);
+        assertEquals(TrialRecord.FAILED, t0.status(), "max-attempts 1 was never used up by hand-backs");
+        assertEquals(RetryPolicy.MAX_INTERRUPTIONS + 1, t0.attempts());
+        assertTrue(t0.error().contains("interrupted 11 times"), t0.error());
+    }
+
+    @Test
+    void aDeterministicNanFailsTheTrialOnTheSecondAttemptWithItsReason() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("nan", 1, 5));
+        var w = worker();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            ask(sup, w);
+            fail(sup, w, expectAssignment(w), "trial t0: loss became NaN at epoch 3 batch " + (10 + attempt), 3);
+        }
+        SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
+        TrialRecord t0 = done.trials().get(0);
+        assertEquals(TrialRecord.FAILED, t0.status());
+        assertEquals(2, t0.attempts(), "not retried up to max-attempts 5");
+        assertTrue(t0.error().startsWith("deterministic failure") && t0.error().contains("NaN"), t0.error());
+    }
+
+    @Test
+    void aRejectedCheckpointIsDiscardedAndLaterAttemptsStartFromEpochOne() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("corrupt", 1, 3));
+        var w = worker();
+        ask(sup, w);
+        AssignTrial a = expectAssignment(w);
+        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "epoch 2"), w.ref()));
+        Path stored = results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(stored) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        fail(sup, w, a, "worker crashed", 3);
+        ask(sup, w);
+        AssignTrial resumed = expectAssignment(w);
+        assertEquals(2, resumed.checkpointEpoch());
+        sup.tell(new SupervisorProtocol.CheckpointRejected("t0", 2, 2, "not a checkpoint: bad zip header", w.ref()));
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Files.exists(stored) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(!Files.exists(stored), "the unusable checkpoint is deleted");
+        fail(sup, w, resumed, "worker crashed again", 1);
+        ask(sup, w);
+        AssignTrial third = expectAssignment(w);
+        assertEquals(0, third.checkpointEpoch());
+        assertNull(third.checkpoint());
+    }
 }
