@@ -43,7 +43,8 @@ class DeviceWorkerTest {
     @BeforeAll
     static void start() {
         kit = ActorTestKit.create("worker-test", ClusterConfig.node().set("pekko.actor.provider", "local")
-                .set("pekko.actor.serialize-messages", "on").build());
+                .set("pekko.actor.serialize-messages", "on")
+                .set("bitsweep.worker.heartbeat-interval", "200ms").build());
     }
 
     @AfterAll
@@ -165,8 +166,10 @@ class DeviceWorkerTest {
         WorkerProtocol.WorkerStatus busy = status.receiveMessage(Duration.ofMillis(500)); // not blocked by training
         assertEquals("h", busy.trialId());
         w.tell(new WorkerProtocol.CancelTrial("h", "test"));
-        SupervisorProtocol.Command next = sup.receiveMessage(Duration.ofSeconds(5));
-        assertTrue(next instanceof SupervisorProtocol.WorkerReady, "expected a new request, got " + next);
+        List<SupervisorProtocol.Command> before = new ArrayList<>();
+        until(sup, SupervisorProtocol.WorkerReady.class, before); // asks for new work
+        assertTrue(before.stream().allMatch(m -> m instanceof TrialProgress || m instanceof SupervisorProtocol.TrialAlive
+                || m instanceof TrialCheckpoint), "only progress before the new request: " + before);
         w.tell(new WorkerProtocol.GetWorkerStatus(status.ref()));
         assertNull(status.receiveMessage(Duration.ofSeconds(2)).trialId());
     }
@@ -183,5 +186,105 @@ class DeviceWorkerTest {
         assertEquals(1, failed.attempt());
         sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
         assertTrue(Files.isDirectory(dir.resolve("w-fail")));
+    }
+
+    private ActorRef<WorkerProtocol.Command> idleWorker(SimulatedTrialRunner.Settings s, String name,
+                                                        TestProbe<SupervisorProtocol.Command> sup,
+                                                        java.util.function.Consumer<String> onHung) {
+        var w = kit.spawn(DeviceWorker.create(name, "cpu()", new SimulatedTrialRunner(s), dir.resolve(name),
+                new AssignmentLatency(100), onHung));
+        w.tell(new WorkerProtocol.SupervisorAvailable(sup.ref()));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        return w;
+    }
+
+    @Test
+    void aCorruptResumeCheckpointRestartsTheAttemptFromEpochOneOnceAndSaysSo() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(60, 60), "w-corrupt", sup, null);
+        Path garbage = dir.resolve("garbage.ckpt");
+        Files.writeString(garbage, "this is not a checkpoint");
+        w.tell(new WorkerProtocol.AssignTrial("c", 4, spec("c", 3),
+                FileTransfer.offer(garbage, "checkpoint-epoch-2.ckpt", kit.system()), 2));
+        var rejected = until(sup, SupervisorProtocol.CheckpointRejected.class, new ArrayList<>());
+        assertEquals(4, rejected.attempt());
+        assertEquals(2, rejected.epoch());
+        assertTrue(rejected.reason().contains("cannot read checkpoint"), rejected.reason());
+        List<SupervisorProtocol.Command> seen = new ArrayList<>();
+        TrialSucceeded done = until(sup, TrialSucceeded.class, seen);
+        assertEquals(4, done.attempt(), "the same attempt, started over");
+        assertEquals(List.of(1, 2, 3), seen.stream().filter(TrialProgress.class::isInstance)
+                .map(m -> ((TrialProgress) m).metrics().epoch()).toList());
+        var artifact = JSON.readValue(pull(done.files().stream().filter(f -> f.name().equals("artifact.json"))
+                .findFirst().orElseThrow()).toFile(), SimulatedTrialRunner.Artifact.class);
+        assertEquals(1, artifact.startedAtEpoch());
+    }
+
+    @Test
+    void heartbeatsFlowWhileTheTrainerAdvancesAndStopWhenItDoesNot() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(1500, 1500).hanging(Set.of("silent")), "w-hb",
+                sup, null);
+        w.tell(new WorkerProtocol.AssignTrial("busy", 1, spec("busy", 1), null, 0));
+        var alive = until(sup, SupervisorProtocol.TrialAlive.class, new ArrayList<>());
+        assertEquals("busy", alive.trialId());
+        assertTrue(alive.steps() > 0);
+        until(sup, TrialSucceeded.class, new ArrayList<>());
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+        w.tell(new WorkerProtocol.AssignTrial("silent", 1, spec("silent", 1), null, 0));
+        sup.expectNoMessage(Duration.ofMillis(1000)); // five heartbeat intervals: not one heartbeat
+        w.tell(new WorkerProtocol.CancelTrial("silent", "test over"));
+        sup.expectMessageClass(SupervisorProtocol.WorkerReady.class);
+    }
+
+    @Test
+    void anAbortedTrainerThatDoesNotStopWithinTheGraceIsHung() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var hung = new java.util.concurrent.CompletableFuture<String>();
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(10, 10).stuck(Set.of("stuck")), "w-stuck", sup,
+                hung::complete);
+        w.tell(new WorkerProtocol.AssignTrial("stuck", 1, spec("stuck", 1), null, 0));
+        Thread.sleep(200);
+        w.tell(new WorkerProtocol.AbortAttempt("stuck", 1, "no progress for 10m00s", 300));
+        String reason = hung.get(5, TimeUnit.SECONDS);
+        assertTrue(reason.contains("did not stop after it was aborted (no progress for 10m00s)"), reason);
+    }
+
+    @Test
+    void inASharedJvmAHungTrainersThreadIsAbandonedAndTheWorkerAsksAgain() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(50, 50).stuck(Set.of("stuck")), "w-abandon", sup,
+                null);
+        w.tell(new WorkerProtocol.AssignTrial("stuck", 1, spec("stuck", 1), null, 0));
+        w.tell(new WorkerProtocol.AbortAttempt("stuck", 1, "test", 200));
+        until(sup, SupervisorProtocol.WorkerReady.class, new ArrayList<>());
+        w.tell(new WorkerProtocol.AssignTrial("next", 1, spec("next", 1), null, 0));
+        assertEquals("next", until(sup, TrialSucceeded.class, new ArrayList<>()).trialId(), "a new thread trains");
+    }
+
+    @Test
+    void aBusyWorkerHandsASecondAssignmentBack() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(500, 500), "w-busy", sup, null);
+        w.tell(new WorkerProtocol.AssignTrial("one", 1, spec("one", 1), null, 0));
+        w.tell(new WorkerProtocol.AssignTrial("two", 3, spec("two", 1), null, 0));
+        var back = until(sup, SupervisorProtocol.TrialHandedBack.class, new ArrayList<>());
+        assertEquals("two", back.trialId());
+        assertEquals(3, back.attempt());
+        assertEquals("one", until(sup, TrialSucceeded.class, new ArrayList<>()).trialId());
+    }
+
+    @Test
+    void aTrialIdThatIsNotASafeFolderNameIsRefused() throws Exception {
+        var sup = kit.createTestProbe(SupervisorProtocol.Command.class);
+        var w = idleWorker(SimulatedTrialRunner.Settings.durations(10, 10), "w-unsafe", sup, null);
+        w.tell(new WorkerProtocol.AssignTrial("..", 1, spec("..", 1), null, 0));
+        var failed = until(sup, SupervisorProtocol.TrialAttemptFailed.class, new ArrayList<>());
+        assertEquals("trial id is not a safe file name", failed.error());
+        assertTrue(!Files.exists(dir.resolve("w-unsafe").getParent().resolve("attempt-1")));
+        assertTrue(DeviceWorker.validTrialId("mu0.05-pruning-s0-9b32afd872"));
+        for (String bad : List.of("..", ".", ".hidden", "a/b", "a\\b", "")) {
+            assertTrue(!DeviceWorker.validTrialId(bad), bad);
+        }
     }
 }
