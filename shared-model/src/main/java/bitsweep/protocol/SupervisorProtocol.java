@@ -21,9 +21,15 @@ public final class SupervisorProtocol {
     public sealed interface Remote extends Command, CborSerializable {
     }
 
-    /** An idle worker asks for one trial; the supervisor answers with an assignment, now or when work exists. */
-    public record WorkerReady(ActorRef<WorkerProtocol.Command> worker, String workerName, String device)
-            implements Remote {
+    /**
+     * An idle worker asks for one trial; the supervisor answers with an assignment, now or when work exists.
+     *
+     * @param assignmentsSeen how many assignments this worker has received so far: a request that crossed an
+     *                        assignment on the wire (fewer seen than sent) is stale and must not be read as
+     *                        "the worker is idle, its attempt is gone"
+     */
+    public record WorkerReady(ActorRef<WorkerProtocol.Command> worker, String workerName, String device,
+                              int assignmentsSeen) implements Remote {
     }
 
     /** One epoch of attempt {@code attempt} of a trial finished on {@code worker}. */

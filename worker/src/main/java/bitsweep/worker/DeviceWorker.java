@@ -95,6 +95,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     private long askedAtNanos;
     private boolean asked;
     private boolean everAssigned;
+    private int assignmentsSeen;
     private Run current;
 
     /** The trial this worker is running. */
@@ -226,7 +227,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     private void ask() {
         asked = true;
         askedAtNanos = System.nanoTime();
-        supervisor.tell(new SupervisorProtocol.WorkerReady(getContext().getSelf(), name, device));
+        supervisor.tell(new SupervisorProtocol.WorkerReady(getContext().getSelf(), name, device, assignmentsSeen));
     }
 
     private Behavior<Command> onAssign(AssignTrial msg) {
@@ -235,6 +236,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         }
         everAssigned = true;
         asked = false;
+        assignmentsSeen++;
         if (current != null) {
             getContext().getLog().warn("worker {} is busy with {}; handing {} back", name,
                     current.assignment.trialId(), msg.trialId());

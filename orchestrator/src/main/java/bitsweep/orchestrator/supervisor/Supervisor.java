@@ -263,6 +263,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         var slot = track(msg.worker(), msg.workerName());
         slot.name = msg.workerName();
         slot.device = msg.device();
+        if (registry.staleRequest(msg.worker(), msg.assignmentsSeen())) {
+            return Effect().none(); // it asked before our assignment reached it; it runs that now
+        }
         List<SupervisorEvent> events = new ArrayList<>();
         if (slot.trialId != null) {
             // It says it is idle, we believed it ran an attempt: that attempt is gone, and it was not handed back.

@@ -27,6 +27,7 @@ public final class WorkerRegistry<W> {
         int attempt;
         EpochMetrics lastEpoch;
         long progressPersistedNanos;
+        int assignmentsSent;
 
         Slot(String name) {
             this.name = name;
@@ -104,6 +105,22 @@ public final class WorkerRegistry<W> {
         return workers.remove(w);
     }
 
+    /**
+     * Whether a request for work was sent before {@code w} received our latest assignment (it crossed it
+     * on the wire). A fresh one brings the count up to date (after a restart we have sent nothing yet).
+     */
+    public boolean staleRequest(W w, int assignmentsSeen) {
+        Slot s = workers.get(w);
+        if (s == null) {
+            return false;
+        }
+        if (assignmentsSeen < s.assignmentsSent) {
+            return true;
+        }
+        s.assignmentsSent = assignmentsSeen;
+        return false;
+    }
+
     /** Whether {@code w} is the worker running exactly this attempt (the fencing check). */
     public boolean isCurrent(W w, String trialId, int attempt) {
         Slot s = workers.get(w);
@@ -131,6 +148,7 @@ public final class WorkerRegistry<W> {
             it.remove();
             int attempt = nextAttempt.applyAsInt(trialId);
             running(w, trialId, attempt);
+            workers.get(w).assignmentsSent++;
             out.add(new Assignment<>(w, trialId, attempt));
         }
         return out;

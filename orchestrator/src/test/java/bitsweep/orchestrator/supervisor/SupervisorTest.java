@@ -64,12 +64,18 @@ class SupervisorTest {
         return kit().createTestProbe(WorkerProtocol.Command.class);
     }
 
-    private static void ask(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w) {
-        sup.tell(new SupervisorProtocol.WorkerReady(w.ref(), w.ref().path().name(), "cpu()"));
+    /** Assignments each probe received: what a real worker reports as assignmentsSeen when it asks. */
+    private final Map<ActorRef<WorkerProtocol.Command>, Integer> seen = new java.util.HashMap<>();
+
+    private void ask(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w) {
+        sup.tell(new SupervisorProtocol.WorkerReady(w.ref(), w.ref().path().name(), "cpu()",
+                seen.getOrDefault(w.ref(), 0)));
     }
 
     private AssignTrial expectAssignment(TestProbe<WorkerProtocol.Command> w) {
-        return w.expectMessageClass(AssignTrial.class, Duration.ofSeconds(5));
+        AssignTrial a = w.expectMessageClass(AssignTrial.class, Duration.ofSeconds(5));
+        seen.merge(w.ref(), 1, Integer::sum);
+        return a;
     }
 
     private FileOffer offer(String name, String content) throws Exception {
@@ -427,6 +433,23 @@ class SupervisorTest {
         assertEquals(TrialRecord.FAILED, done.trials().get(0).status());
         assertTrue(done.trials().get(0).error().contains("reported idle"), done.trials().get(0).error());
         w.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aRequestThatCrossedAnAssignmentOnTheWireIsNotReadAsIdle() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("crossed", 2, 3));
+        var w = worker();
+        ask(sup, w);
+        ask(sup, w); // a second ask in flight (e.g. a repeated introduction), sent before the assignment arrived
+        AssignTrial a = expectAssignment(w);
+        w.expectNoMessage(Duration.ofMillis(300)); // not a second trial, and t0 was not failed
+        SupervisorProtocol.SweepStatus s = status(sup);
+        assertEquals(TrialRecord.RUNNING, record(s, "t0").status());
+        assertEquals(1, record(s, "t0").attempts());
+        assertNull(record(s, "t0").error());
+        succeed(sup, w, a);
+        ask(sup, w);
+        assertEquals("t1", expectAssignment(w).trialId());
     }
 
     @Test
