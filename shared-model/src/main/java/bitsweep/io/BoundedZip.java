@@ -73,7 +73,7 @@ public final class BoundedZip {
             throws IOException {
         long totalLeft = limits.maxTotalBytes() - total;
         long allowed = Math.min(limits.maxEntryBytes(), totalLeft);
-        if (entry.getSize() > allowed) { // declared too big: refuse before inflating anything
+        if (entry.getSize() >= 0 && entry.getSize() > allowed) { // declared too big: refuse before inflating
             throw tooBig(entry, source, limits, totalLeft, "declares " + entry.getSize() + " bytes, more than");
         }
         // Never size the buffer from the header; it grows only as real bytes arrive.
