@@ -380,7 +380,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     }
 
     private Path attemptDir(AssignTrial a) {
-        return scratch.resolve(a.trialId().replaceAll("[^A-Za-z0-9._-]", "_")).resolve("attempt-" + a.attempt());
+        return scratch.resolve(bitsweep.io.SafeNames.require("trial id", a.trialId())).resolve("attempt-" + a.attempt());
     }
 
     private static String describe(Throwable t) {
