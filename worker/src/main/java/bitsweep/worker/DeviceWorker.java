@@ -1,5 +1,6 @@
 package bitsweep.worker;
 
+import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.ServiceKeys;
@@ -552,12 +553,12 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     }
 
     private Path attemptDir(AssignTrial a) {
-        return scratch.resolve(a.trialId()).resolve("attempt-" + a.attempt());
+        return scratch.resolve(SafeNames.require("trial id", a.trialId())).resolve("attempt-" + a.attempt());
     }
 
     /** Trial ids become folder names here: one portable path element, never "." or "..". */
     static boolean validTrialId(String id) {
-        return id != null && id.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+        return SafeNames.isSafe(id);
     }
 
     private static String describe(Throwable t) {

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import java.io.IOException;
@@ -40,14 +41,12 @@ public final class ArtifactStore {
         this.blocking = blocking;
     }
 
-    /** Trial ids become directory names; keep them to a portable character set. */
+    /**
+     * Trial ids become directory names. They are checked, not sanitised: two ids that sanitise to one
+     * name would share a folder. Sweep files only produce safe ids (see the sweep file's name rules).
+     */
     public static String trialDir(String trialId) {
-        return "trials/" + safeName(trialId);
-    }
-
-    static String safeName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        return s.startsWith(".") ? "_" + s.substring(1) : s;
+        return "trials/" + SafeNames.require("trial id", trialId);
     }
 
     static String checkpointPath(String trialId, int attempt, int epoch) {
@@ -65,8 +64,8 @@ public final class ArtifactStore {
         Path incoming = incoming(trialId, attempt);
         List<CompletableFuture<Path>> transfers = new ArrayList<>();
         for (FileOffer f : files) {
-            transfers.add(FileTransfer.receive(f, incoming.resolve(safeName(f.name())), system, blocking)
-                    .toCompletableFuture());
+            // receive() refuses a name that is not one safe path element before any byte moves
+            transfers.add(FileTransfer.receive(f, incoming.resolve(f.name()), system, blocking).toCompletableFuture());
         }
         return CompletableFuture.allOf(transfers.toArray(new CompletableFuture[0]));
     }
@@ -76,6 +75,10 @@ public final class ArtifactStore {
      * atomic per file) and returns the artifact's path relative to the results folder, or null.
      */
     public String promoteResult(String trialId, int attempt, String artifactName) throws IOException {
+        if (artifactName != null && !Files.isRegularFile(incoming(trialId, attempt).resolve(
+                SafeNames.require("artifact name", artifactName)))) {
+            throw new IOException("the result names artifact '" + artifactName + "' but no such file was sent");
+        }
         Path incoming = incoming(trialId, attempt);
         Path dir = root.resolve(trialDir(trialId));
         try (Stream<Path> files = Files.list(incoming)) {
@@ -85,7 +88,7 @@ public final class ArtifactStore {
             }
         }
         deleteTree(incoming);
-        return artifactName == null ? null : trialDir(trialId) + "/" + safeName(artifactName);
+        return artifactName == null ? null : trialDir(trialId) + "/" + artifactName;
     }
 
     /** Drops what a rejected (stale) attempt sent. */

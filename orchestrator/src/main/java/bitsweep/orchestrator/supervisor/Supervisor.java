@@ -442,9 +442,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         String artifact;
         try {
             artifact = store.promoteResult(msg.trialId(), msg.attempt(), msg.artifactName());
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             store.discardResult(msg.trialId(), msg.attempt());
-            return persistAndDispatch(state, List.of(failure(state, t, "could not store the result: " + e, 0)));
+            return persistAndDispatch(state, List.of(failure(state, t, "could not store the result: "
+                    + e.getMessage(), 0)));
         }
         registry.runnerOf(msg.trialId()).ifPresent(w -> { // a duplicate run elsewhere is now pointless
             w.tell(new WorkerProtocol.CancelTrial(msg.trialId(), "completed elsewhere"));

@@ -512,4 +512,32 @@ class SupervisorTest {
         assertEquals(0, third.checkpointEpoch());
         assertNull(third.checkpoint());
     }
+
+    @Test
+    void anOversizedOrMisnamedResultIsRefusedTheAttemptRetriedAndTheSupervisorKeepsRunning() throws Exception {
+        var sup = supervisor(TestSweeps.sweep("oversized", 1, 3));
+        var w = worker();
+        ask(sup, w);
+        AssignTrial a = expectAssignment(w);
+        FileOffer small = offer("result.json", "{}");
+        // a worker (buggy or hostile) declares 10 GiB: refused before a byte is copied
+        FileOffer huge = new FileOffer("artifact.json", 10L << 30, small.sha256(), offer("x", "x").source());
+        TrialResult r = new TrialResult("t0", a.spec().config(), List.of(), 99, 1, 0.01, List.of(), Map.of(),
+                "artifact.json", 1);
+        sup.tell(new SupervisorProtocol.TrialSucceeded("t0", 1, r, List.of(small, huge), "artifact.json", w.ref()));
+        ask(sup, w);
+        AssignTrial second = expectAssignment(w);
+        assertEquals(2, second.attempt());
+        TrialRecord t0 = record(status(sup), "t0");
+        assertTrue(t0.error().contains("result transfer failed") && t0.error().contains("10737418240"), t0.error());
+        // a file name that would leave the trial's folder
+        sup.tell(new SupervisorProtocol.TrialSucceeded("t0", 2, r, List.of(offer("../../escape.json", "{}")),
+                null, w.ref()));
+        ask(sup, w);
+        AssignTrial third = expectAssignment(w);
+        assertEquals(3, third.attempt());
+        assertTrue(!Files.exists(results.resolve("escape.json")) && !Files.exists(results.getParent().resolve("escape.json")));
+        succeed(sup, w, third);
+        assertEquals(1, completed.get(10, TimeUnit.SECONDS).count(TrialRecord.COMPLETED));
+    }
 }

@@ -1,6 +1,8 @@
 package bitsweep.train.checkpoint;
 
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.BoundedZip;
+import bitsweep.io.EntryInput;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.TrialConfig;
 import bitsweep.train.optim.GroupedOptimizer.SlotSnapshot;
@@ -9,11 +11,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,13 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
  * Checkpoint file format ({@code .ckpt}): a zip with {@code checkpoint.json} (the small fields),
  * {@code model.params} and optionally {@code bayesian-bits.params} (DJL {@code saveParameters}
  * streams) and {@code optimizer.bin} (slots: name, step, shape, float32 buffers). Written atomically.
+ *
+ * <p>Checkpoints travel between nodes, so reading trusts nothing in the file: entries are bounded as
+ * they inflate ({@link #LIMITS}) and every length is checked before an array is allocated with it.
  */
 public final class CheckpointIO {
 
@@ -38,6 +42,17 @@ public final class CheckpointIO {
     private static final String MODEL = "model.params";
     private static final String BB_MODEL = "bayesian-bits.params";
     private static final String OPTIMIZER = "optimizer.bin";
+    /**
+     * Reading limits. A ResNet-18 checkpoint has ~12 M parameters, so model.params is ~50 MB and
+     * optimizer.bin (two float32 slots per parameter) ~100 MB; an entry may be ~40× that (the largest
+     * byte array, just under 2 GiB) and all entries together 4 GiB, far above any real checkpoint but
+     * finite. The format has at most 4 entries.
+     */
+    static final BoundedZip.Limits LIMITS = new BoundedZip.Limits(16, BoundedZip.MAX_ARRAY_BYTES, 4L << 30);
+    /** Elements of one optimizer slot buffer: the largest ResNet-18 tensor has 2.4 M; 2^28 is 1 GiB. */
+    static final int MAX_SLOT_ELEMENTS = 1 << 28;
+    /** Rank of a slot's shape: parameters are at most 4-D. */
+    static final int MAX_RANK = 8;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -68,15 +83,21 @@ public final class CheckpointIO {
     }
 
     public static Checkpoint read(Path file) throws IOException {
+        return read(file, LIMITS);
+    }
+
+    /** {@link #read(Path)} with other limits (tests use small ones). */
+    static Checkpoint read(Path file, BoundedZip.Limits limits) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "checkpoint not found");
         }
         Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
+        try {
+            BoundedZip.read(file, limits, (name, content) -> {
+                if (entries.put(name, content) != null) {
+                    throw new IOException(file + ": not a BitSweep checkpoint (entry " + name + " appears twice)");
+                }
+            });
         } catch (ZipException e) {
             throw new IOException(file + ": not a BitSweep checkpoint (bad zip: " + e.getMessage() + ")", e);
         }
@@ -128,22 +149,27 @@ public final class CheckpointIO {
         return bytes.toByteArray();
     }
 
+    /** Reads what {@link #encodeSlots} wrote, checking every count before allocating with it. */
     private static Map<String, SlotSnapshot> decodeSlots(byte[] bytes, Path file) throws IOException {
         Map<String, SlotSnapshot> slots = new LinkedHashMap<>();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int n = in.readInt();
+        EntryInput in = new EntryInput(bytes, file + "!" + OPTIMIZER);
+        try {
+            // smallest slot: UTF length (2), step (8), rank (4), float count (4), has-second flag (1)
+            int n = in.readCount("the optimizer state", "slots", 2 + 8 + 4 + 4 + 1, Integer.MAX_VALUE);
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
+                String slot = "slot '" + name + "'";
                 long step = in.readLong();
-                long[] shape = new long[in.readInt()];
+                long[] shape = new long[in.readCount(slot, "dimensions", 8, MAX_RANK)];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }
-                float[] first = readFloats(in);
-                float[] second = in.readBoolean() ? readFloats(in) : null;
+                float[] first = readFloats(in, slot);
+                float[] second = in.readBoolean() ? readFloats(in, slot + " (second buffer)") : null;
                 slots.put(name, new SlotSnapshot(step, shape, first, second));
             }
-        } catch (IOException e) {
+        } catch (EOFException | UTFDataFormatException e) {
+            // counts are checked by EntryInput (its errors name the entry already); this is the rest
             throw new IOException(file + "!" + OPTIMIZER + ": truncated or corrupt optimizer state", e);
         }
         return slots;
@@ -156,8 +182,8 @@ public final class CheckpointIO {
         }
     }
 
-    private static float[] readFloats(DataInputStream in) throws IOException {
-        float[] v = new float[in.readInt()];
+    private static float[] readFloats(EntryInput in, String slot) throws IOException {
+        float[] v = new float[in.readCount(slot, "elements", Float.BYTES, MAX_SLOT_ELEMENTS)];
         for (int i = 0; i < v.length; i++) {
             v[i] = in.readFloat();
         }
