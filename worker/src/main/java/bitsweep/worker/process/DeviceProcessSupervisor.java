@@ -12,7 +12,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,8 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
         final ChildSpec spec;
         final RestartBackoff backoff;
         Process process;
+        /** Completes once this process's exit was recorded and logged. */
+        CompletableFuture<Void> exitHandled = CompletableFuture.completedFuture(null);
         Instant startedAt;
         int starts;
         ScheduledFuture<?> pendingRestart;
@@ -128,7 +133,7 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
             c.startedAt = Instant.now();
             log.info("{} started (pid {}, {}{}), log {}", c.spec.label(), p.pid(), c.starts == 1 ? "first start"
                     : "restart #" + (c.starts - 1), c.spec.env().isEmpty() ? "" : ", " + c.spec.env(), c.spec.logFile());
-            p.onExit().thenAccept(done -> exited(c, done));
+            c.exitHandled = p.onExit().thenAccept(done -> exited(c, done));
         } catch (IOException e) {
             // cannot even fork (no memory, bad java path): retry like a crash
             log.error("{}: cannot start its process: {}", c.spec.label(), e.toString());
@@ -232,6 +237,7 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
 
     private void stopAll() {
         List<Process> running = new ArrayList<>();
+        List<CompletableFuture<Void>> logged = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -244,6 +250,7 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
                 }
                 if (c.process != null) {
                     running.add(c.process);
+                    logged.add(c.exitHandled);
                 }
             }
         }
@@ -262,6 +269,14 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
                 running.forEach(Process::destroyForcibly);
                 break;
             }
+        }
+        try {
+            // the exits are logged before the node goes on (and perhaps exits its JVM)
+            CompletableFuture.allOf(logged.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("device process exits not all recorded: {}", e.toString());
         }
         timer.shutdownNow();
     }
