@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker node: an actor system with role {@code worker} and one {@link DeviceWorker} per device.
  *
+ * <p>With the real (DJL) trainer a node runs exactly one device here: {@code bitsweep worker} and
+ * {@code bitsweep run} start one device process per device ({@code bitsweep.worker.process}), each a
+ * {@code WorkerNode} with a single named worker, because DJL's PyTorch engine allows one gradient
+ * collector per process. Several workers in one node remain for the simulated trainer (tests, the
+ * scheduler benchmark).
+ *
  * <p>If the cluster downs this node (the Split Brain Resolver keeps the side with the orchestrator;
  * after an orchestrator crash that is nobody's side), the node starts a fresh actor system and joins
  * the seed nodes again, so a restarted orchestrator finds its workers without anyone restarting them.
