@@ -1,5 +1,7 @@
 package bitsweep.worker;
 
+import bitsweep.worker.process.ChildJvm;
+import bitsweep.worker.process.DeviceSlot;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -13,6 +15,15 @@ public final class DeviceOptions {
     @Option(names = "--cpu-workers", paramLabel = "N", description = "number of CPU workers")
     Integer cpuWorkers;
 
+    @Option(names = "--slots-per-device", paramLabel = "K", defaultValue = "1",
+            description = "trial processes per device (small models can share a GPU; default ${DEFAULT-VALUE})")
+    int slotsPerDevice;
+
+    @Option(names = "--worker-heap", paramLabel = "SIZE",
+            description = "max heap of each device process, e.g. 4g (default: the machine's memory / "
+                    + "(2 x (processes + 1)), between 512m and 8g)")
+    String workerHeap;
+
     @Option(names = "--simulate", paramLabel = "MIN-MAXms",
             description = "use the simulated trainer with trial durations drawn from MIN..MAX ms, e.g. 50-500 "
                     + "(trying the scheduler, tests, benchmarks)")
@@ -23,7 +34,26 @@ public final class DeviceOptions {
         return DeviceSelection.select(gpus, cpuWorkers);
     }
 
+    /** One entry per device process: each device {@code --slots-per-device} times, pinned (see {@link DeviceSlot}). */
+    public List<DeviceSlot> slots() {
+        return DeviceSlot.plan(devices(), slotsPerDevice, Runtime.getRuntime().availableProcessors(),
+                System.getenv("CUDA_VISIBLE_DEVICES"));
+    }
+
     public TrialRunnerFactory runners() {
         return WorkerCommand.runners(simulate);
+    }
+
+    /** {@code MIN-MAX} for the simulated trainer, or null for the real one (checked). */
+    public String simulate() {
+        if (simulate != null) {
+            WorkerCommand.runners(simulate); // reports a malformed value before any process starts
+        }
+        return simulate;
+    }
+
+    /** {@code --worker-heap} (checked), or null for the default. */
+    public String workerHeap() {
+        return workerHeap == null ? null : ChildJvm.checkHeap(workerHeap);
     }
 }

@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker node: an actor system with role {@code worker} and one {@link DeviceWorker} per device.
  *
+ * <p>With the real (DJL) trainer a node runs exactly one device here: {@code bitsweep worker} and
+ * {@code bitsweep run} start one device process per device ({@code bitsweep.worker.process}), each a
+ * {@code WorkerNode} with a single named worker, because DJL's PyTorch engine allows one gradient
+ * collector per process. Several workers in one node remain for the simulated trainer (tests, the
+ * scheduler benchmark).
+ *
  * <p>If the cluster downs this node (the Split Brain Resolver keeps the side with the orchestrator;
  * after an orchestrator crash that is nobody's side), the node starts a fresh actor system and joins
  * the seed nodes again, so a restarted orchestrator finds its workers without anyone restarting them.
@@ -30,10 +36,23 @@ public final class WorkerNode implements AutoCloseable {
      * @param seeds   seed nodes to join (usually the orchestrator's --bind address)
      * @param bind    this node's address (port 0: any free port)
      * @param devices one worker per entry: {@code cpu()}, {@code gpu(0)}, …
-     * @param scratch this node's own working directory for trials
+     * @param scratch this node's own working directory for trials ({@code <scratch>/worker-<i>/} per worker)
+     * @param workerName null, or the name of this node's only worker (a device process: exactly one device);
+     *                   it then trains directly in {@code scratch}
      */
     public record Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
-                          Path scratch, AssignmentLatency latency) {
+                          Path scratch, AssignmentLatency latency, String workerName) {
+        public Options {
+            if (workerName != null && devices.size() != 1) {
+                throw new IllegalArgumentException("a named worker needs exactly one device, got " + devices);
+            }
+        }
+
+        /** Several workers in this JVM, named after the node's address and their device. */
+        public Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
+                       Path scratch, AssignmentLatency latency) {
+            this(seeds, bind, devices, runners, scratch, latency, null);
+        }
     }
 
     private final Options options;
@@ -52,8 +71,11 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     private void boot() {
-        ActorSystem<Void> s = ActorSystem.create(workers(options.devices(), options.runners(), options.scratch(),
-                options.latency()), ClusterConfig.SYSTEM_NAME,
+        Behavior<Void> guardian = options.workerName() == null
+                ? workers(options.devices(), options.runners(), options.scratch(), options.latency())
+                : worker(options.workerName(), options.devices().get(0), options.runners(), options.scratch(),
+                        options.latency());
+        ActorSystem<Void> s = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME,
                 ClusterConfig.node().bind(options.bind()).seeds(options.seeds()).roles("worker").build());
         system = s;
         s.getWhenTerminated().thenRun(() -> {
@@ -90,6 +112,22 @@ public final class WorkerNode implements AutoCloseable {
                         "worker-" + i);
             }
             log.info("{} worker(s) started: {}", devices.size(), devices);
+            return Behaviors.empty();
+        });
+    }
+
+    /**
+     * The guardian of a device process: exactly one worker, named {@code <host:port>/<name>}, training in
+     * {@code scratch}.
+     */
+    public static Behavior<Void> worker(String name, String device, TrialRunnerFactory runners, Path scratch,
+                                        AssignmentLatency latency) {
+        return Behaviors.setup(ctx -> {
+            String node = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
+            String full = node.replaceFirst("^bitsweep@", "") + "/" + name;
+            ctx.spawn(Behaviors.supervise(DeviceWorker.create(full, device, runners.create(device), scratch, latency))
+                    .onFailure(SupervisorStrategy.restart()), "worker-0");
+            log.info("worker {} started on {}", full, device);
             return Behaviors.empty();
         });
     }

@@ -16,6 +16,11 @@ import java.util.stream.LongStream;
  * A worker JVM of the scheduler benchmark: N simulated workers; on shutdown (SIGTERM) it writes its
  * ask-to-assignment latencies (ns, one per line) to a file the benchmark reads.
  *
+ * <p>Several workers share this JVM on purpose (in-process, not {@code DeviceProcessMain}): the simulated
+ * trainer uses no DJL, so the one-gradient-collector-per-process limit of the real trainer (issue 8)
+ * does not apply, and the benchmark's JVM layout ({@code --jvms} × {@code --workers-per-jvm}) stays
+ * comparable with the figures in docs/cluster.md.
+ *
  * <pre>BenchWorkerMain SEED_PORT SCRATCH MIN_MS MAX_MS WORKERS LATENCY_FILE</pre>
  */
 public final class BenchWorkerMain {

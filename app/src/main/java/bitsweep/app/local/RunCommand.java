@@ -8,16 +8,22 @@ import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
 import bitsweep.worker.DeviceOptions;
+import bitsweep.worker.process.DeviceProcessSupervisor;
+import bitsweep.worker.process.DeviceSlot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code bitsweep run SWEEP.yaml}: a whole sweep in this JVM (supervisor + one worker per local device). */
+/**
+ * {@code bitsweep run SWEEP.yaml}: a whole sweep on this machine — the supervisor in this JVM and one
+ * device process per device slot ({@link LocalRun#runWithDeviceProcesses}), whatever the trainer.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a sweep locally: supervisor and one worker per local device in one JVM. "
-                + "Re-running on an existing results folder resumes it (completed trials are kept).")
+        description = "Run a sweep locally: the supervisor in this process and one worker process per local "
+                + "device slot. Re-running on an existing results folder resumes it (completed trials are kept).")
 public final class RunCommand implements Callable<Integer>, Subcommand {
 
     @Mixin
@@ -25,6 +31,9 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
 
     @Mixin
     DeviceOptions deviceOptions;
+
+    /** Tests reach the device processes through this (e.g. to kill one); the CLI leaves it a no-op. */
+    Consumer<DeviceProcessSupervisor> onDeviceProcessesStarted = s -> { };
 
     @Override
     public Integer call() throws Exception {
@@ -41,11 +50,13 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
 
     private Integer execute() throws Exception {
         Sweep sweep = options.sweep();
-        List<String> devices = deviceOptions.devices();
+        List<DeviceSlot> slots = deviceOptions.slots();
+        String simulate = deviceOptions.simulate();
+        String heap = deviceOptions.workerHeap();
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
-        SweepCompletion done = LocalRun.run(sweep, resultsDir, options.fresh(), devices,
-                deviceOptions.runners(), options.statusInterval(), SweepCompletionHook.discovered());
+        SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(), slots, simulate,
+                heap, options.statusInterval(), SweepCompletionHook.discovered(), onDeviceProcessesStarted);
         System.out.print(StatusCommand.render(done.trials()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;
