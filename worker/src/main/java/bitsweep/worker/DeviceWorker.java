@@ -319,7 +319,8 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                 }
             }
         };
-        TrialRequest request = new TrialRequest(a.trialId(), a.spec().config(), workDir, resumeFrom, device);
+        TrialRequest request = new TrialRequest(a.trialId(), a.spec().config(), workDir, resumeFrom, device,
+                a.attempt());
         CompletableFuture<TrainingEnded> run = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(workDir);
@@ -332,7 +333,8 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                     }
                     // Once per attempt: the checkpoint is at fault, not the trial. Start over without it.
                     self.tell(new CheckpointUnusable(a.trialId(), a.attempt(), resumeEpoch, e.getMessage()));
-                    result = runner.run(new TrialRequest(a.trialId(), a.spec().config(), workDir, null, device),
+                    result = runner.run(new TrialRequest(a.trialId(), a.spec().config(), workDir, null, device,
+                                    a.attempt()),
                             listener, token);
                 }
                 return prepareResult(a, workDir, result);

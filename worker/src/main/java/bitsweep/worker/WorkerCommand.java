@@ -72,7 +72,11 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
         return 0;
     }
 
-    /** The real trainer, or the simulated one for {@code --simulate MIN-MAX}. */
+    /**
+     * The real trainer, or the simulated one for {@code --simulate MIN-MAX}. Failure drills with the
+     * simulated trainer: {@code -Dbitsweep.simulate.fail=ID,…} (every attempt of those trials fails) and
+     * {@code -Dbitsweep.simulate.stuck=ID,…} (their first attempt blocks forever, ignoring cancellation).
+     */
     public static TrialRunnerFactory runners(String simulate) {
         if (simulate == null) {
             return TrialRunnerFactory.byClassName(TrialRunnerFactory.DJL_RUNNER);
@@ -81,11 +85,18 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
         try {
             long min = Long.parseLong(parts[0].trim());
             long max = parts.length > 1 ? Long.parseLong(parts[1].trim()) : min;
-            SimulatedTrialRunner.Settings s = SimulatedTrialRunner.Settings.durations(min, max);
+            SimulatedTrialRunner.Settings s = SimulatedTrialRunner.Settings.durations(min, max)
+                    .failing(idsFromProperty("bitsweep.simulate.fail")).stuck(idsFromProperty("bitsweep.simulate.stuck"));
             return device -> new SimulatedTrialRunner(s);
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("--simulate: expected MIN-MAX in milliseconds, e.g. 50-500, got '"
                     + simulate + "'");
         }
+    }
+
+    private static java.util.Set<String> idsFromProperty(String key) {
+        String v = System.getProperty(key, "");
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .collect(java.util.stream.Collectors.toSet());
     }
 }

@@ -39,9 +39,12 @@ public final class WorkerNode implements AutoCloseable {
      * @param scratch this node's own working directory for trials ({@code <scratch>/worker-<i>/} per worker)
      * @param workerName null, or the name of this node's only worker (a device process: exactly one device);
      *                   it then trains directly in {@code scratch}
+     * @param onHung     what a worker does when its aborted trainer does not stop (see {@link DeviceWorker});
+     *                   a device process ends itself, null abandons the thread (JVM shared with others)
      */
     public record Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
-                          Path scratch, AssignmentLatency latency, String workerName) {
+                          Path scratch, AssignmentLatency latency, String workerName,
+                          java.util.function.Consumer<String> onHung) {
         public Options {
             if (workerName != null && devices.size() != 1) {
                 throw new IllegalArgumentException("a named worker needs exactly one device, got " + devices);
@@ -51,7 +54,13 @@ public final class WorkerNode implements AutoCloseable {
         /** Several workers in this JVM, named after the node's address and their device. */
         public Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
                        Path scratch, AssignmentLatency latency) {
-            this(seeds, bind, devices, runners, scratch, latency, null);
+            this(seeds, bind, devices, runners, scratch, latency, null, null);
+        }
+
+        /** One named worker whose hung trainer's thread is abandoned. */
+        public Options(List<HostPort> seeds, HostPort bind, List<String> devices, TrialRunnerFactory runners,
+                       Path scratch, AssignmentLatency latency, String workerName) {
+            this(seeds, bind, devices, runners, scratch, latency, workerName, null);
         }
     }
 
@@ -74,6 +83,7 @@ public final class WorkerNode implements AutoCloseable {
         Behavior<Void> guardian = options.workerName() == null
                 ? workers(options.devices(), options.runners(), options.scratch(), options.latency())
                 : worker(options.workerName(), options.devices().get(0), options.runners(), options.scratch(),
+                        options.onHung(),
                         options.latency());
         ActorSystem<Void> s = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME,
                 ClusterConfig.node().bind(options.bind()).seeds(options.seeds()).roles("worker").build());
@@ -121,11 +131,13 @@ public final class WorkerNode implements AutoCloseable {
      * {@code scratch}.
      */
     public static Behavior<Void> worker(String name, String device, TrialRunnerFactory runners, Path scratch,
+                                        java.util.function.Consumer<String> onHung,
                                         AssignmentLatency latency) {
         return Behaviors.setup(ctx -> {
             String node = Cluster.get(ctx.getSystem()).selfMember().address().hostPort();
             String full = node.replaceFirst("^bitsweep@", "") + "/" + name;
-            ctx.spawn(Behaviors.supervise(DeviceWorker.create(full, device, runners.create(device), scratch, latency))
+            ctx.spawn(Behaviors.supervise(DeviceWorker.create(full, device, runners.create(device), scratch, latency,
+                            onHung))
                     .onFailure(SupervisorStrategy.restart()), "worker-0");
             log.info("worker {} started on {}", full, device);
             return Behaviors.empty();

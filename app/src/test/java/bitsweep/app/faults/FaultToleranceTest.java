@@ -63,7 +63,8 @@ class FaultToleranceTest {
         if (kit == null) {
             kit = ActorTestKit.create("faults", ClusterConfig.node().journalUnder(tmp.resolve("results"))
                     .set("pekko.actor.provider", "local")
-                    .set("bitsweep.worker.heartbeat-interval", "200ms").build());
+                    .set("bitsweep.worker.heartbeat-interval", "200ms")
+                    .set("bitsweep.supervisor.abort-grace", "300ms").build());
         }
         return kit;
     }
@@ -78,10 +79,9 @@ class FaultToleranceTest {
         return new Sweep(name, Path.of(name + ".yaml"), "mnist", specs, 3, 0);
     }
 
-    private ActorRef<SupervisorProtocol.Command> supervisor(Sweep sweep, Duration abortGrace) {
+    private ActorRef<SupervisorProtocol.Command> supervisor(Sweep sweep) {
         return kit().spawn(Supervisor.supervised(SupervisorSettings.of(sweep, tmp.resolve("results"))
-                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60)).withAbortGrace(abortGrace)),
-                "supervisor");
+                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60))), "supervisor");
     }
 
     private ActorRef<WorkerProtocol.Command> worker(String name, SimulatedTrialRunner.Settings s) {
@@ -107,7 +107,7 @@ class FaultToleranceTest {
 
     @Test
     void aSupervisorRestartedInPlaceStillFeedsTheWorkersThatWereWaiting() throws Exception {
-        var sup = supervisor(sweep("restart", 2, 1, 1), Duration.ofSeconds(30));
+        var sup = supervisor(sweep("restart", 2, 1, 1));
         // a worker that takes t0 and then never says anything again (it will be lost with the restart)
         var silent = kit().createTestProbe(WorkerProtocol.Command.class);
         sup.tell(new SupervisorProtocol.WorkerReady(silent.ref(), "silent", "cpu()", 0));
@@ -128,7 +128,7 @@ class FaultToleranceTest {
     @Test
     void aTrainerStuckInANativeCallIsAbortedAndItsTrialFinishesOnAnotherWorker() throws Exception {
         Sweep sweep = sweep("stuck", 2, 2, 1).withLimits(Duration.ofSeconds(2), null);
-        var sup = supervisor(sweep, Duration.ofMillis(300));
+        var sup = supervisor(sweep);
         worker("stuck-worker", SimulatedTrialRunner.Settings.durations(200, 200).stuck(Set.of("t0")));
         awaitTrial(sup, "t0", TrialRecord.RUNNING);
         worker("healthy-worker", SimulatedTrialRunner.Settings.durations(200, 200));

@@ -121,8 +121,9 @@ class DeviceProcessRunTest {
         await("a stored checkpoint of a running trial", Duration.ofSeconds(120), () -> {
             for (String id : ids) {
                 Path dir = results.resolve("trials").resolve(id).resolve("checkpoints");
+                // a complete checkpoint (a transfer in progress is a hidden .tmp file beside it)
                 if (Files.isDirectory(dir) && read(results.resolve("trials").resolve(id).resolve("result.json")).isEmpty()
-                        && dir.toFile().list().length > 0) {
+                        && dir.toFile().list((d, n) -> n.endsWith(".ckpt") && !n.startsWith(".")).length > 0) {
                     victim[0] = id;
                     return true;
                 }
@@ -130,6 +131,7 @@ class DeviceProcessRunTest {
             return false;
         });
         String killed = victim[0];
+        Thread.sleep(500); // the file is in the store; give the supervisor a moment to journal it
         String other = ids.get(0).equals(killed) ? ids.get(1) : ids.get(0);
         int slot = -1;
         for (int i = 0; i < 2; i++) {
@@ -167,5 +169,50 @@ class DeviceProcessRunTest {
         String log = read(s.specs().get(victimSlot).logFile());
         assertTrue(log.contains("start #2 of worker-" + victimSlot) && log.contains("killed by SIGKILL"), log);
         assertFalse(s.process(0).isPresent() || s.process(1).isPresent(), "run stopped its device processes");
+    }
+
+    @Test
+    void aTrainerStuckInADeviceProcessIsAbortedItsProcessEndedAndRestartedAndTheTrialFinishes() throws Exception {
+        Path sweepFile = tmp.resolve("stuck.yaml");
+        Files.writeString(sweepFile, """
+                name: stuck
+                experiment: mnist
+                data-dir: data/mnist
+                base:
+                  epochs: 3
+                method: grid
+                parameters:
+                  gating-lambda:
+                    values: [0.1, 0.2]
+                max-attempts: 3
+                stall-timeout: 3s
+                """);
+        List<String> ids = SweepParser.parse(sweepFile).trials().stream().map(t -> t.trialId()).toList();
+        String stuck = ids.get(0);
+        // inherited by the device processes: the first attempt of one trial blocks forever in "native code"
+        Map<String, String> drill = Map.of("bitsweep.simulate.stuck", stuck,
+                "bitsweep.worker.heartbeat-interval", "300ms", "bitsweep.supervisor.abort-grace", "1s");
+        drill.forEach((k, v) -> saved.put(k, System.setProperty(k, v)));
+        ConfigFactory.invalidateCaches();
+        Path results = tmp.resolve("results");
+        RunCommand run = new RunCommand();
+        AtomicReference<DeviceProcessSupervisor> supervisor = new AtomicReference<>();
+        run.onDeviceProcessesStarted = supervisor::set;
+        int exit = new CommandLine(run).execute(sweepFile.toString(), "--results", results.toString(),
+                "--cpu-workers", "2", "--simulate", "3000-3000", "--worker-heap", "256m", "--status-every", "5s");
+
+        assertEquals(0, exit, "run exits 0: every trial completed");
+        Map<String, TrialRecord> records = new HashMap<>();
+        TrialsFile.read(results.resolve(TrialsFile.NAME)).forEach(r -> records.put(r.spec().trialId(), r));
+        assertEquals(TrialRecord.COMPLETED, records.get(stuck).status());
+        assertEquals(2, records.get(stuck).attempts(), "aborted once, finished on the retry: " + records.get(stuck));
+        assertEquals(1, records.get(ids.get(1)).attempts(), records.get(ids.get(1)).toString());
+        DeviceProcessSupervisor s = supervisor.get();
+        Exit hung = s.exits().stream().filter(e -> !e.whileStopping()).findFirst().orElse(null);
+        assertNotNull(hung, "the hung device process ended itself: " + s.exits());
+        assertEquals(75, hung.code(), hung.description());
+        assertEquals(2, s.starts(hung.slot()), "and was restarted");
+        String log = read(s.specs().get(hung.slot()).logFile());
+        assertTrue(log.contains("did not stop after it was aborted (no progress for"), log);
     }
 }

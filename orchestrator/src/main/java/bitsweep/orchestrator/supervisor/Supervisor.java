@@ -85,6 +85,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
      */
     private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 5_000_000_000L;
     private static final Duration LIVENESS_CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final String ABORT_GRACE = "bitsweep.supervisor.abort-grace";
 
     private final ActorContext<Command> ctx;
     private final SupervisorSettings settings;
@@ -96,6 +97,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final ActorRef<Receptionist.Listing> listings;
     private final WorkerRegistry<ActorRef<WorkerProtocol.Command>> registry = new WorkerRegistry<>();
     private final Liveness liveness;
+    /** How long an aborted attempt's trainer may take to stop before its worker ends it as hung. */
+    private final Duration abortGrace;
     private boolean ready;
     private boolean completionFired;
     /** No refinement proposal is left in this incarnation (the budget is spent or the gaps are closed). */
@@ -140,6 +143,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking);
         this.refinement = new RefinementPolicy(settings.sweep());
         this.liveness = new Liveness(settings.sweep().stallTimeout(), settings.sweep().maxTrialTime());
+        var config = ctx.getSystem().settings().config();
+        this.abortGrace = config.hasPath(ABORT_GRACE) ? config.getDuration(ABORT_GRACE) : Duration.ofSeconds(30);
     }
 
     @Override
@@ -357,7 +362,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             log.warn("trial {} attempt {} aborted: {}", e.trialId(), e.attempt(), e.reason());
             // The worker keeps its slot busy until it reports idle or dies: it gets no new trial meanwhile.
             registry.runnerOf(e.trialId()).ifPresent(w -> w.tell(new WorkerProtocol.AbortAttempt(e.trialId(),
-                    e.attempt(), e.reason(), settings.abortGrace().toMillis())));
+                    e.attempt(), e.reason(), abortGrace.toMillis())));
             events.add(failure(state, t, "attempt " + e.attempt() + " aborted: " + e.reason(), 0));
         }
         return events.isEmpty() ? Effect().none() : persistAndDispatch(state, events);

@@ -41,6 +41,7 @@ class SupervisorTest {
             kit = ActorTestKit.create("supervisor-test", ClusterConfig.node().journalUnder(results)
                     .set("pekko.actor.provider", "local")
                     .set("pekko.actor.serialize-messages", "on") // every protocol message must survive CBOR
+                    .set(Supervisor.ABORT_GRACE, "500ms")
                     .build());
         }
         return kit;
@@ -390,8 +391,7 @@ class SupervisorTest {
     void aSilentAttemptIsAbortedAfterTheStallTimeoutAndRetriedElsewhere() throws Exception {
         var sup = kit().spawn(Supervisor.create(SupervisorSettings.of(
                 TestSweeps.sweep("stall", 1, 3).withLimits(Duration.ofSeconds(1), null), results)
-                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60))
-                .withAbortGrace(Duration.ofMillis(500))));
+                .withHook(completed::complete).withStatusInterval(Duration.ofSeconds(60))));
         var hung = worker();
         var healthy = worker();
         ask(sup, hung);

@@ -55,7 +55,7 @@ public final class DeviceProcessMain implements Callable<Integer> {
         watchParent(parentPid);
         WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds.stream().map(HostPort::parse).toList(),
                 HostPort.parse(bind), List.of(device), WorkerCommand.runners(simulate), scratch,
-                AssignmentLatency.none(), name));
+                AssignmentLatency.none(), name, DeviceProcessMain::haltHungProcess)); // a hung trainer ends this process
         node.stopped().get();
         return 0;
     }

@@ -32,9 +32,10 @@ import java.util.SplittableRandom;
  * artifact file {@code artifact.json} that records which epoch this attempt started at.
  *
  * <p>It can be told to fail ({@code failTrials}: every attempt throws {@link TrialFailedException}
- * after its first epoch), to hang ({@code hangTrials}: reports no progress and blocks until
- * cancelled) or to get stuck ({@code stuckTrials}: blocks forever and ignores cancellation, like a
- * trainer stuck in a native call), for failure tests. While it "trains" it reports a batch every
+ * after its first epoch), to hang ({@code hangTrials}: its first attempt reports no progress and
+ * blocks until cancelled) or to get stuck ({@code stuckTrials}: its first attempt blocks forever and
+ * ignores cancellation, like a trainer stuck in a native call), for failure tests and drills; later
+ * attempts run normally, as a retry on a healthy device would. While it "trains" it reports a batch every
  * 10 ms ({@link TrialListener#onBatch}). {@code layersPerEpoch} fills each epoch's bit table with
  * that many rows, to give results the size of a real network's. Epochs come from the trial's
  * {@code epochs} setting (1 when unset).
@@ -122,10 +123,11 @@ public final class SimulatedTrialRunner implements TrialRunner {
         double bops = relativeBops(c);
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
-            if (settings.stuckTrials().contains(request.trialId())) {
+            boolean firstAttempt = request.attempt() == 1;
+            if (firstAttempt && settings.stuckTrials().contains(request.trialId())) {
                 stuck();
             }
-            if (settings.hangTrials().contains(request.trialId())) {
+            if (firstAttempt && settings.hangTrials().contains(request.trialId())) {
                 sleep(Long.MAX_VALUE, cancel, request.trialId(), () -> {
                 });
             }
