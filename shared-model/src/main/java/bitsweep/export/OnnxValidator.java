@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.data.DatasetInfo;
@@ -40,24 +39,23 @@ public final class OnnxValidator {
             fp32Bytes = OnnxExporter.build(artifact, OnnxExporter.DEFAULT_OPSET, false).model().getSerializedSize();
             checkShapes(artifact, testSet);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                provider = selectProvider(options);
-                try (OrtSession session = env.createSession(onnxModel.toString(), options);
-                     ArtifactEvaluator djl = new ArtifactEvaluator(artifact)) {
-                    Comparison c = compare(env, session, djl, testSet, limit, batchSize);
-                    boolean pass = ValidationResult.passes(c.agreement(), c.ortTop1(), c.djlTop1());
-                    String message = pass ? null : String.format(
-                            "agreement %.4f%% (needs ≥ 99.9%%), top-1 ORT %.2f%% vs DJL %.2f%% (needs |Δ| ≤ 0.1)",
-                            100 * c.agreement(), c.ortTop1(), c.djlTop1());
-                    ValidationResult result = new ValidationResult(artifact.trialId(), onnxModel.toString(), provider,
-                            c.examples(), c.ortTop1(), c.djlTop1(), c.agreement(), c.maxAbsDiff(), modelBytes, fp32Bytes,
-                            pass ? ValidationResult.PASS : ValidationResult.MISMATCH, message);
-                    LOG.info("validated {} ({}): {} examples, ORT top-1 {}%, DJL top-1 {}%, agreement {}%, "
-                                    + "max |Δlogit| {}, {} bytes vs {} fp32 → {}", onnxModel, provider, c.examples(),
-                            fmt(c.ortTop1()), fmt(c.djlTop1()), fmt(100 * c.agreement()), c.maxAbsDiff(),
-                            modelBytes, fp32Bytes, result.status());
-                    return result;
-                }
+            ExecutionProviders.Selected<OrtSession> selected = ExecutionProviders.open(env, onnxModel, 0);
+            provider = selected.provider();
+            try (OrtSession session = selected.session();
+                 ArtifactEvaluator djl = new ArtifactEvaluator(artifact)) {
+                Comparison c = compare(env, session, djl, testSet, limit, batchSize);
+                boolean pass = ValidationResult.passes(c.agreement(), c.ortTop1(), c.djlTop1());
+                String message = pass ? null : String.format(
+                        "agreement %.4f%% (needs ≥ 99.9%%), top-1 ORT %.2f%% vs DJL %.2f%% (needs |Δ| ≤ 0.1)",
+                        100 * c.agreement(), c.ortTop1(), c.djlTop1());
+                ValidationResult result = new ValidationResult(artifact.trialId(), onnxModel.toString(), provider,
+                        c.examples(), c.ortTop1(), c.djlTop1(), c.agreement(), c.maxAbsDiff(), modelBytes, fp32Bytes,
+                        pass ? ValidationResult.PASS : ValidationResult.MISMATCH, message);
+                LOG.info("validated {} ({}): {} examples, ORT top-1 {}%, DJL top-1 {}%, agreement {}%, "
+                                + "max |Δlogit| {}, {} bytes vs {} fp32 → {}", onnxModel, provider, c.examples(),
+                        fmt(c.ortTop1()), fmt(c.djlTop1()), fmt(100 * c.agreement()), c.maxAbsDiff(),
+                        modelBytes, fp32Bytes, result.status());
+                return result;
             }
         } catch (Exception | UnsatisfiedLinkError e) {
             String message = onnxModel + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -120,21 +118,6 @@ public final class OnnxValidator {
         }
         return new Comparison(total, 100.0 * ortCorrect / total, 100.0 * djlCorrect / total,
                 (double) agree / total, maxDiff);
-    }
-
-    /** CUDA when ONNX Runtime has it, else CPU with one notice. */
-    private static String selectProvider(OrtSession.SessionOptions options) {
-        if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            try {
-                options.addCUDA(0);
-                return "CUDA";
-            } catch (OrtException | RuntimeException e) {
-                LOG.warn("ONNX Runtime CUDA execution provider failed to start ({}); validating on CPU", e.getMessage());
-                return "CPU";
-            }
-        }
-        LOG.info("ONNX Runtime has no CUDA execution provider in this build/host; validating on CPU");
-        return "CPU";
     }
 
     private static void checkShapes(FixedGateArtifact artifact, ImageDataset data) {

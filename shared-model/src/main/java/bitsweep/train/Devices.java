@@ -2,6 +2,7 @@ package bitsweep.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import bitsweep.natives.GpuNatives;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -36,6 +37,8 @@ public final class Devices {
         if (m.matches()) {
             String digits = m.group(1) != null ? m.group(1) : m.group(2);
             int id = digits == null ? 0 : Integer.parseInt(digits);
+            // Before DJL loads: an offline CUDA build without staged natives gets the staging error, not DJL's.
+            GpuNatives.requireFor(s);
             int gpus = Engine.getInstance().getGpuCount();
             if (id >= gpus) {
                 throw new InvalidTrialConfigException(List.of("device: gpu(" + id + ") requested but DJL sees "

@@ -1,6 +1,7 @@
 package bitsweep.train.cli;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.natives.GpuNatives;
 import bitsweep.train.CancellationToken;
 import bitsweep.train.DjlTrialRunner;
 import bitsweep.train.InvalidTrialConfigException;
@@ -154,6 +155,9 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
         } catch (TrialCancelledException e) {
             err.println("bitsweep train: " + e.getMessage());
             return 130;
+        } catch (GpuNatives.MissingNativesException e) {
+            err.println("bitsweep train: --device " + device + ": " + e.getMessage());
+            return 2;
         } catch (InvalidTrialConfigException e) {
             e.problems().forEach(p -> err.println("bitsweep train: --" + p));
             return 2;
