@@ -1,5 +1,6 @@
 package bitsweep.worker;
 
+import bitsweep.natives.GpuNatives;
 import bitsweep.worker.process.ChildJvm;
 import bitsweep.worker.process.DeviceSlot;
 import java.util.List;
@@ -29,9 +30,18 @@ public final class DeviceOptions {
                     + "(trying the scheduler, tests, benchmarks)")
     String simulate;
 
-    /** One entry per worker: {@code gpu(i)} or {@code cpu()}. */
+    /**
+     * One entry per worker: {@code gpu(i)} or {@code cpu()}. When GPUs are asked for by name, an offline
+     * CUDA build without its natives fails here, for the whole node, with the folder and the files it
+     * expected — not later in every trial, and not by quietly counting zero GPUs.
+     */
     public List<String> devices() {
-        return DeviceSelection.select(gpus, cpuWorkers);
+        List<String> devices = DeviceSelection.select(gpus, cpuWorkers);
+        if (gpus != null && simulate == null) {
+            GpuNatives.requireFor("gpu(0)");
+            DeviceSelection.requireVisible(devices);
+        }
+        return devices;
     }
 
     /** One entry per device process: each device {@code --slots-per-device} times, pinned (see {@link DeviceSlot}). */

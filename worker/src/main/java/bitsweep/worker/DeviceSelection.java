@@ -55,6 +55,22 @@ public final class DeviceSelection {
         return out;
     }
 
+    /** Every {@code gpu(i)} must be one DJL sees: a device process for a missing GPU could only fail. */
+    static void requireVisible(List<String> devices) {
+        requireVisible(devices, visibleGpus());
+    }
+
+    static void requireVisible(List<String> devices, int visible) {
+        for (String d : devices) {
+            int i = Integer.parseInt(d.substring(4, d.length() - 1));
+            if (i >= visible) {
+                throw new IllegalArgumentException("--gpus: GPU " + i + " is not visible to DJL on this machine ("
+                        + visible + " visible" + (visible == 0 ? "; is this the CPU build? see docs/gpu.md" : "")
+                        + ")");
+            }
+        }
+    }
+
     private static List<String> cpu(int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
