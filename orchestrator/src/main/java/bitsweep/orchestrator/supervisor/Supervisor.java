@@ -307,11 +307,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- progress and liveness ----------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onProgress(SweepState state, TrialProgress msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null) {
-            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "progress");
-        }
-        if (registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt()) && t.isRunningAttempt(msg.attempt())) {
+        var verdict = Fencing.judge(state, registry, msg.trialId(), msg.attempt(), msg.worker());
+        if (verdict == Fencing.Verdict.CURRENT) {
             liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
             var slot = registry.slot(msg.worker());
             slot.lastEpoch = msg.metrics();
@@ -322,34 +319,32 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             slot.progressPersistedNanos = now;
             return Effect().persist(new TrialProgressed(msg.trialId(), msg.metrics()));
         }
-        if (adoptable(state, t, msg.attempt(), msg.worker())) {
-            adopt(msg.worker(), t, msg.attempt());
+        if (verdict == Fencing.Verdict.ADOPTABLE) {
+            adopt(msg.worker(), msg.trialId(), msg.attempt());
             registry.slot(msg.worker()).lastEpoch = msg.metrics();
             return Effect().persist(List.of(
                     new TrialAssigned(msg.trialId(), msg.attempt(), registry.slot(msg.worker()).name,
                             System.currentTimeMillis()),
                     new TrialProgressed(msg.trialId(), msg.metrics())));
         }
-        stopStale(msg.worker(), msg.trialId(), msg.attempt(), t);
-        return ignore(msg.trialId(), msg.attempt(), msg.worker(), "progress");
+        return stale(state, msg.trialId(), msg.attempt(), msg.worker(), "progress");
     }
 
     private Effect<SupervisorEvent, SweepState> onAlive(SweepState state, TrialAlive msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null) {
-            return ignore(msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
+        switch (Fencing.judge(state, registry, msg.trialId(), msg.attempt(), msg.worker())) {
+            case CURRENT -> {
+                liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
+                return Effect().none();
+            }
+            case ADOPTABLE -> {
+                adopt(msg.worker(), msg.trialId(), msg.attempt());
+                return Effect().persist(new TrialAssigned(msg.trialId(), msg.attempt(),
+                        registry.slot(msg.worker()).name, System.currentTimeMillis()));
+            }
+            default -> {
+                return stale(state, msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
+            }
         }
-        if (registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt()) && t.isRunningAttempt(msg.attempt())) {
-            liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
-            return Effect().none();
-        }
-        if (adoptable(state, t, msg.attempt(), msg.worker())) {
-            adopt(msg.worker(), t, msg.attempt());
-            return Effect().persist(new TrialAssigned(msg.trialId(), msg.attempt(),
-                    registry.slot(msg.worker()).name, System.currentTimeMillis()));
-        }
-        stopStale(msg.worker(), msg.trialId(), msg.attempt(), t);
-        return ignore(msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
     }
 
     private Effect<SupervisorEvent, SweepState> onCheckLiveness(SweepState state, CheckLiveness msg) {
@@ -371,11 +366,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- checkpoints --------------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onCheckpoint(SweepState state, TrialCheckpoint msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null || !t.isRunningAttempt(msg.attempt())
-                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+        if (!current(state, msg.trialId(), msg.attempt(), msg.worker())) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "checkpoint");
         }
+        TrialEntry t = state.trial(msg.trialId());
         liveness.progressed(msg.trialId(), msg.attempt(), System.nanoTime());
         if (msg.epoch() <= t.checkpointEpoch()) {
             return Effect().none();
@@ -404,10 +398,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onCheckpointRejected(SweepState state, CheckpointRejected msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+        if (!current(state, msg.trialId(), msg.attempt(), msg.worker())) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "checkpoint rejection");
         }
+        TrialEntry t = state.trial(msg.trialId());
         if (t.checkpointPath() == null || t.checkpointEpoch() != msg.epoch()) {
             return Effect().none(); // a newer checkpoint replaced it meanwhile
         }
@@ -421,10 +415,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- results and failures -----------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onSucceeded(SweepState state, TrialSucceeded msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        boolean current = t != null && t.isRunningAttempt(msg.attempt())
-                && registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt());
-        if (!current && !(t != null && adoptable(state, t, msg.attempt(), msg.worker()))) {
+        // an adoptable result is taken too: the attempt finished while the supervisor restarted
+        if (Fencing.judge(state, registry, msg.trialId(), msg.attempt(), msg.worker()) == Fencing.Verdict.STALE) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "result");
         }
         registry.release(msg.worker(), msg.trialId());
@@ -482,11 +474,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onAttemptFailed(SweepState state, TrialAttemptFailed msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null || !t.isRunningAttempt(msg.attempt())
-                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+        if (!current(state, msg.trialId(), msg.attempt(), msg.worker())) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "failure");
         }
+        TrialEntry t = state.trial(msg.trialId());
         registry.release(msg.worker(), msg.trialId());
         liveness.stopped(msg.trialId());
         log.warn("trial {} attempt {} failed on {} in epoch {}: {}", msg.trialId(), msg.attempt(),
@@ -495,11 +486,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onHandedBack(SweepState state, TrialHandedBack msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null || !t.isRunningAttempt(msg.attempt())
-                || !registry.isCurrent(msg.worker(), msg.trialId(), msg.attempt())) {
+        if (!current(state, msg.trialId(), msg.attempt(), msg.worker())) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "hand-back");
         }
+        TrialEntry t = state.trial(msg.trialId());
         registry.release(msg.worker(), msg.trialId());
         liveness.stopped(msg.trialId());
         log.info("trial {} attempt {} handed back by {} ({}); resumes from epoch {}", msg.trialId(), msg.attempt(),
@@ -684,30 +674,27 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         return failed;
     }
 
-    /**
-     * After a restart the journal re-queued the trial, but its worker kept running it: give the attempt back
-     * to that worker if nothing newer was started and the worker is not busy with something else.
-     */
-    private boolean adoptable(SweepState state, TrialEntry t, int attempt, ActorRef<WorkerProtocol.Command> worker) {
-        if (!t.status().equals(TrialRecord.QUEUED) || t.attempts() != attempt || state.cancelled()) {
-            return false;
-        }
-        var slot = registry.slot(worker);
-        return slot == null || slot.trialId == null;
+    private boolean current(SweepState state, String trialId, int attempt, ActorRef<WorkerProtocol.Command> worker) {
+        return Fencing.judge(state, registry, trialId, attempt, worker) == Fencing.Verdict.CURRENT;
     }
 
-    private void adopt(ActorRef<WorkerProtocol.Command> worker, TrialEntry t, int attempt) {
+    /** Gives a re-queued attempt back to the worker that kept running it ({@link Fencing.Verdict#ADOPTABLE}). */
+    private void adopt(ActorRef<WorkerProtocol.Command> worker, String trialId, int attempt) {
         track(worker, worker.path().toString());
-        registry.running(worker, t.spec().trialId(), attempt);
-        liveness.started(t.spec().trialId(), attempt, System.nanoTime());
-        log.info("trial {} attempt {} adopted back from worker {}", t.spec().trialId(), attempt,
-                registry.slot(worker).name);
+        registry.running(worker, trialId, attempt);
+        liveness.started(trialId, attempt, System.nanoTime());
+        log.info("trial {} attempt {} adopted back from worker {}", trialId, attempt, registry.slot(worker).name);
     }
 
-    /** A worker runs an attempt that is no longer current: it wastes its device, so stop it. */
-    private void stopStale(ActorRef<WorkerProtocol.Command> worker, String trialId, int attempt, TrialEntry t) {
-        worker.tell(new WorkerProtocol.CancelTrial(trialId, "attempt " + attempt + " is not current (trial is "
-                + t.status() + ", latest attempt " + t.attempts() + ")"));
+    /** Ignores news of an attempt that is not current, and stops it: it wastes its worker's device. */
+    private Effect<SupervisorEvent, SweepState> stale(SweepState state, String trialId, int attempt,
+                                                      ActorRef<WorkerProtocol.Command> worker, String what) {
+        TrialEntry t = state.trial(trialId);
+        if (t != null) {
+            worker.tell(new WorkerProtocol.CancelTrial(trialId, "attempt " + attempt + " is not current (trial is "
+                    + t.status() + ", latest attempt " + t.attempts() + ")"));
+        }
+        return ignore(trialId, attempt, worker, what);
     }
 
     private Effect<SupervisorEvent, SweepState> ignore(String trialId, int attempt,
