@@ -34,15 +34,12 @@ import bitsweep.protocol.SupervisorProtocol.WorkerLost;
 import bitsweep.protocol.SupervisorProtocol.WorkerReady;
 import bitsweep.protocol.SupervisorProtocol.WorkersListed;
 import bitsweep.protocol.WorkerProtocol;
-import bitsweep.report.SweepFinisher;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -65,8 +62,8 @@ import org.slf4j.Logger;
 /**
  * The sweep supervisor: a thin event-sourced actor over plain, separately tested parts — pull
  * scheduling and fencing ({@link WorkerRegistry}), hung-attempt detection ({@link Liveness}), retry
- * accounting ({@link RetryPolicy}), the trial files ({@link ArtifactStore}) and frontier refinement
- * ({@link RefinementPolicy}).
+ * accounting ({@link RetryPolicy}), the trial files ({@link ArtifactStore}), whose word counts
+ * ({@link Fencing}) and the sweep's end ({@link SweepEnding}: refinement rounds, the completion hook).
  *
  * <p>Every assignment is journaled before it is sent, so an attempt number is never handed out twice.
  * Every message from a worker names its attempt; anything from an attempt that is not the current
@@ -93,16 +90,13 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final Executor blocking;
     private final TrialsFile trialsFile;
     private final ArtifactStore store;
-    private final RefinementPolicy refinement;
+    private final SweepEnding ending;
     private final ActorRef<Receptionist.Listing> listings;
     private final WorkerRegistry<ActorRef<WorkerProtocol.Command>> registry = new WorkerRegistry<>();
     private final Liveness liveness;
     /** How long an aborted attempt's trainer may take to stop before its worker ends it as hung. */
     private final Duration abortGrace;
     private boolean ready;
-    private boolean completionFired;
-    /** No refinement proposal is left in this incarnation (the budget is spent or the gaps are closed). */
-    private boolean refinementDone;
     private boolean gateOpen;
     private long ignored;
     private SweepState lastState = SweepState.empty();
@@ -141,7 +135,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         this.trialsFile = new TrialsFile(settings.resultsDir());
         this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking);
-        this.refinement = new RefinementPolicy(settings.sweep());
+        this.ending = new SweepEnding(settings, trialsFile, blocking);
         this.liveness = new Liveness(settings.sweep().stallTimeout(), settings.sweep().maxTrialTime());
         var config = ctx.getSystem().settings().config();
         this.abortGrace = config.hasPath(ABORT_GRACE) ? config.getDuration(ABORT_GRACE) : Duration.ofSeconds(30);
@@ -530,7 +524,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onTick(SweepState state, Tick msg) {
-        if (ready && !completionFired) {
+        if (ready && !ending.completed()) {
             log.info(ConsoleView.render(state, registry.slots().stream()
                     .map(w -> new ConsoleView.WorkerLine(w.name, w.device, w.trialId, w.lastEpoch,
                             w.trialId == null ? null : state.trial(w.trialId)))
@@ -606,61 +600,14 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private void maybeComplete(SweepState s) {
-        if (completionFired || !ready || !s.allTerminal()) {
-            return;
+        if (ready && ending.next(s) == SweepEnding.Next.REFINE) {
+            ctx.getSelf().tell(new RefineFrontier()); // persisting needs a command handler: the round is made there
         }
-        if (!refinementDone && !s.cancelled() && refinement.left(s) > 0) {
-            // persisting needs a command handler: the proposals are made there
-            ctx.getSelf().tell(new RefineFrontier());
-            return;
-        }
-        completionFired = true;
-        trialsFile.flush(s);
-        long first = s.trials().values().stream().mapToLong(TrialEntry::assignedAtMillis).filter(v -> v > 0)
-                .min().orElse(0);
-        long last = s.trials().values().stream().mapToLong(TrialEntry::completedAtMillis).max().orElse(0);
-        SweepCompletion completion = new SweepCompletion(settings.sweep().name(), settings.resultsDir(), s.records(),
-                first, last);
-        log.info("sweep {}: every trial finished ({} completed, {} failed, {} cancelled)", settings.sweep().name(),
-                s.count(TrialRecord.COMPLETED), s.count(TrialRecord.FAILED), s.count(TrialRecord.CANCELLED));
-        CompletableFuture.runAsync(() -> {
-            try {
-                settings.hook().onSweepComplete(completion);
-            } catch (Exception e) {
-                log.error("sweep completion hook failed", e);
-            }
-        }, blocking);
     }
 
-    /** Once every trial has ended: the next refinement round ({@link RefinementPolicy}), or completion. */
     private Effect<SupervisorEvent, SweepState> onRefineFrontier(SweepState state, RefineFrontier msg) {
-        if (completionFired || refinementDone || !state.allTerminal()) {
-            return Effect().none();
-        }
-        List<TrialQueued> round = refinement.nextRound(state, registry.size());
-        if (round.isEmpty()) {
-            refinementDone = true;
-            log.info("refinement: no frontier gap left to split ({} extra trial(s) unused)", refinement.left(state));
-            maybeComplete(state);
-            return Effect().none();
-        }
-        round.forEach(q -> log.info("refinement: trial {} (MU {}) splits a frontier gap", q.trialId(),
-                q.spec().config().gatingLambda()));
-        writeInterimFrontier(state);
-        return persistAndDispatch(state, List.copyOf(round));
-    }
-
-    /** Frontier files of the grid so far (no export), so users see it while the refinement runs. */
-    private void writeInterimFrontier(SweepState s) {
-        trialsFile.flush(s);
-        Path dir = settings.resultsDir();
-        CompletableFuture.runAsync(() -> {
-            try {
-                new SweepFinisher(null).finish(dir);
-            } catch (Exception e) {
-                log.warn("could not write the interim frontier in {}: {}", dir, e.toString());
-            }
-        }, blocking);
+        List<TrialQueued> round = ending.refinementRound(state, registry.size());
+        return round.isEmpty() ? Effect().none() : persistAndDispatch(state, List.copyOf(round));
     }
 
     // --- helpers --------------------------------------------------------------------------------
