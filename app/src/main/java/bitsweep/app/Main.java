@@ -25,6 +25,10 @@ public final class Main implements Runnable {
                 .map(ServiceLoader.Provider::get)
                 .sorted(Comparator.comparing(c -> c.getClass().getAnnotation(Command.class).name()))
                 .forEach(cli::addSubcommand);
+        // As argparse does for the reference's command lines: a flag given twice takes its last value, so a
+        // pasted paper command can be followed by e.g. --epochs 1. (Set after the subcommands: it applies
+        // to the hierarchy as it is now.)
+        cli.setOverwrittenOptionsAllowed(true);
         return cli;
     }
 

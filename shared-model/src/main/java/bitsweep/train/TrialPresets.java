@@ -41,10 +41,10 @@ public final class TrialPresets {
         boolean cifar = exp.equals("cifar10");
         TrialConfig r = new TrialConfig(
                 exp,
-                or(c.model(), model),
+                choice(or(c.model(), model)),
                 or(c.dataDir(), "data/" + exp),
-                or(c.method(), "bayesian_bits"),
-                or(c.gatingMethod(), "l0"),
+                choice(or(c.method(), "bayesian_bits")),
+                choice(or(c.gatingMethod(), "l0")),
                 or(c.gamma4Init(), 6.0),
                 or(c.gamma8Init(), 6.0),
                 or(c.gamma16Init(), imagenet || cifar ? 6.0 : -6.0),
@@ -53,16 +53,16 @@ public final class TrialPresets {
                 or(c.learningRate(), imagenet ? 3e-3 : 1e-3),
                 or(c.learningRateQ(), 1e-3),
                 or(c.learningRateS(), 1e-3),
-                or(c.optimizer(), imagenet ? "sgd" : "adam"),
-                or(c.optimizerQ(), "adam"),
-                or(c.optimizerS(), "adam"),
+                choice(or(c.optimizer(), imagenet ? "sgd" : "adam")),
+                choice(or(c.optimizerQ(), "adam")),
+                choice(or(c.optimizerS(), "adam")),
                 or(c.momentum(), 0.9),
                 or(c.batchSize(), imagenet ? 384 : 128),
                 or(c.epochs(), imagenet ? 30 : cifar ? 300 : 100),
                 or(c.evalEvery(), 1),
-                or(c.learnedScale(), "range"),
+                choice(or(c.learnedScale(), "range")),
                 or(c.includePruning(), true),
-                or(c.regType(), "bop"),
+                choice(or(c.regType(), "bop")),
                 or(c.lrSchedule(), imagenet ? "multistep:10:20" : "linear"),
                 or(c.fixedGateFinetuneEpochs(), imagenet ? 10 : 0),
                 or(c.pruneOnly(), false),
@@ -164,6 +164,14 @@ public final class TrialPresets {
         if (v < min) {
             errors.add(flag + ": expected an integer >= " + min + ", got " + v);
         }
+    }
+
+    /**
+     * Choices are case-insensitive: the reference's own command lines say {@code Adam} and {@code SGD}
+     * (argparse lower-cases nothing, its code compares case-insensitively); stored in lower case.
+     */
+    private static String choice(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 
     private static <T> T or(T value, T fallback) {

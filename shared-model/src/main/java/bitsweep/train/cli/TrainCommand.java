@@ -94,8 +94,16 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
     Boolean fixed8bit;
     @Option(names = "--fixed-48bit", arity = "0..1", fallbackValue = "true")
     Boolean fixed48bit;
-    @Option(names = "--pretrained", description = "ResNet-18: file with pretrained FP32 weights")
+    @Option(names = "--pretrained", arity = "0..1", fallbackValue = DEFAULT_WEIGHTS, paramLabel = "FILE",
+            description = "ResNet-18: start from pretrained FP32 weights (the reference's bare flag: from "
+                    + "$BITSWEEP_PRETRAINED, else data/pretrained/resnet18.npz; see docs/pretrained.md)")
     String pretrained;
+    @Option(names = "--pretrained-weights", paramLabel = "FILE", description = "ResNet-18: the pretrained weights file")
+    Path pretrainedWeights;
+    @Option(names = "--checkpointing", arity = "0..1", fallbackValue = "true",
+            description = "accepted for the reference's command line: gradient checkpointing (memory only, no effect "
+                    + "on results); BitSweep trains without it")
+    Boolean checkpointing;
     @Option(names = "--weight-decay", description = "L2 loss term on the weights group (default 0)")
     Double weightDecay;
     @Option(names = "--seed", description = "RNG seed (default 0); CPU runs with the same seed repeat exactly")
@@ -123,6 +131,10 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrialConfig cfg;
+        if (Boolean.TRUE.equals(checkpointing)) {
+            err.println("bitsweep train: note: --checkpointing (the reference's gradient checkpointing, which only "
+                    + "saves GPU memory) is not needed here; training runs without it, with the same results");
+        }
         try {
             cfg = config();
             cfg = cfg.resolved();
@@ -164,12 +176,34 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
         }
     }
 
+    /** Where the bare {@code --pretrained} looks (an environment variable or system property, else this path). */
+    static final String DEFAULT_WEIGHTS = "\u0000default";
+    static final Path DEFAULT_WEIGHTS_PATH = Path.of("data", "pretrained", "resnet18.npz");
+
+    /** The weights file of {@code --pretrained[=FILE]} / {@code --pretrained-weights FILE}, checked; or null. */
+    String pretrainedFile() throws IOException {
+        if (pretrainedWeights == null && pretrained == null) {
+            return null;
+        }
+        boolean bare = pretrainedWeights == null && DEFAULT_WEIGHTS.equals(pretrained);
+        String configured = ai.djl.util.Utils.getEnvOrSystemProperty("BITSWEEP_PRETRAINED");
+        Path file = pretrainedWeights != null ? pretrainedWeights
+                : !bare ? Path.of(pretrained)
+                : configured != null ? Path.of(configured) : DEFAULT_WEIGHTS_PATH;
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("--pretrained: no pretrained ResNet-18 weights at " + file
+                    + (bare ? " (the default location; set BITSWEEP_PRETRAINED or give --pretrained-weights FILE)"
+                    : "") + "; export them as described in docs/pretrained.md");
+        }
+        return file.toString();
+    }
+
     /** The flags as a config; with --resume, the checkpoint's config with the given flags laid over it. */
     TrialConfig config() throws IOException {
         TrialConfig flags = new TrialConfig(experiment, model, dataDir, method, gatingMethod, gamma4Init, gamma8Init,
                 gamma16Init, gamma32Init, gatingLambda, learningRate, learningRateQ, learningRateS, optimizer,
                 optimizerQ, optimizerS, momentum, batchSize, epochs, evalEvery, learnedScale, includePruning, regType,
-                lrSchedule, fixedGateFinetuneEpochs, pruneOnly, fixed8bit, fixed48bit, pretrained, weightDecay, seed,
+                lrSchedule, fixedGateFinetuneEpochs, pruneOnly, fixed8bit, fixed48bit, pretrainedFile(), weightDecay, seed,
                 limitTrain, limitTest, checkpointEvery);
         if (resume == null) {
             return flags;
