@@ -16,17 +16,39 @@ import java.util.List;
  * @param stallTimeout      an attempt that reports no progress for this long is aborted; null = derived
  *                          from the progress seen so far (see the supervisor's liveness rules)
  * @param maxTrialTime      an attempt running longer than this is aborted; null = no limit
+ * @param metric            W&B-style {@code metric:} naming the "best" trial; null = none
  */
 public record Sweep(String name, Path file, String experiment, List<TrialSpec> trials, int maxAttempts,
-                    int refineExtraTrials, Duration stallTimeout, Duration maxTrialTime) {
+                    int refineExtraTrials, Duration stallTimeout, Duration maxTrialTime, Metric metric) {
+
+    /**
+     * @param name {@code top1}, {@code relative-bops} or {@code gbops}
+     * @param goal {@code maximize} or {@code minimize}
+     */
+    public record Metric(String name, String goal) {
+        /** The best completed trial by this metric, if any completed. */
+        public java.util.Optional<TrialRecord> best(List<TrialRecord> trials) {
+            java.util.Comparator<TrialRecord> order = java.util.Comparator.comparingDouble(this::value);
+            var completed = trials.stream().filter(t -> t.result() != null && TrialRecord.COMPLETED.equals(t.status()));
+            return goal.equals("maximize") ? completed.max(order) : completed.min(order);
+        }
+
+        private double value(TrialRecord t) {
+            return switch (name) {
+                case "top1" -> t.result().top1();
+                case "relative-bops" -> t.result().relativeBops();
+                default -> t.result().gbops();
+            };
+        }
+    }
 
     /** A sweep with the default liveness limits (derived stall timeout, no trial-time limit). */
     public Sweep(String name, Path file, String experiment, List<TrialSpec> trials, int maxAttempts,
                  int refineExtraTrials) {
-        this(name, file, experiment, trials, maxAttempts, refineExtraTrials, null, null);
+        this(name, file, experiment, trials, maxAttempts, refineExtraTrials, null, null, null);
     }
 
     public Sweep withLimits(Duration stall, Duration maxTime) {
-        return new Sweep(name, file, experiment, trials, maxAttempts, refineExtraTrials, stall, maxTime);
+        return new Sweep(name, file, experiment, trials, maxAttempts, refineExtraTrials, stall, maxTime, metric);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 record SweepDefinition(String name, String experiment, Map<String, Setting> base, String method, int runCap,
                        long sampleSeed, List<Axis> axes, List<Setting> seeds, List<Variant> variants,
                        int maxAttempts, int refineExtraTrials, java.time.Duration stallTimeout,
-                       java.time.Duration maxTrialTime) {
+                       java.time.Duration maxTrialTime, Sweep.Metric metric) {
 
     static final String GRID = "grid";
     static final String RANDOM = "random";

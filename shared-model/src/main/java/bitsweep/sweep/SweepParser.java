@@ -57,7 +57,7 @@ public final class SweepParser {
         problems.throwIfAny();
         SweepDefinition d = def.get();
         return new Sweep(d.name(), file, d.experiment(), List.copyOf(trials), d.maxAttempts(), d.refineExtraTrials(),
-                d.stallTimeout(), d.maxTrialTime());
+                d.stallTimeout(), d.maxTrialTime(), d.metric());
     }
 
     private static String defaultName(Path file) {

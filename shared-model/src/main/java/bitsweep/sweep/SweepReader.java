@@ -33,7 +33,14 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class SweepReader {
     static final Set<String> TOP_KEYS = Set.of("name", "description", "experiment", "model", "data-dir", "method",
             "parameters", "run_cap", "seed", "seeds", "variants", "base", "max-attempts", "checkpoint-every",
-            "refine", "stall-timeout", "max-trial-time");
+            "refine", "stall-timeout", "max-trial-time", "metric", "project", "entity", "program", "command",
+            "early_terminate");
+    /** W&B sweep keys that mean nothing here (W&B's server, W&B's launcher): read, noted, ignored. */
+    static final Set<String> WANDB_IGNORED = Set.of("project", "entity", "program", "command");
+    static final Set<String> METRIC_KEYS = Set.of("name", "goal", "target");
+    /** What a trial reports that a {@code metric:} may name, and the goal each has when none is given. */
+    static final Map<String, String> METRICS = Map.of("top1", "maximize", "relative-bops", "minimize",
+            "gbops", "minimize");
     /** Shortest accepted stall-timeout: below it, a slow evaluation or a GC pause could abort a healthy attempt. */
     static final java.time.Duration MIN_STALL_TIMEOUT = java.time.Duration.ofSeconds(1);
     static final Set<String> AXIS_KEYS = Set.of("value", "values", "distribution", "min", "max");
@@ -69,6 +76,19 @@ final class SweepReader {
         if (top.containsKey("description")) {
             string(top.get("description").getValueNode(), "description");
         }
+        for (String key : WANDB_IGNORED) {
+            if (top.containsKey(key)) {
+                org.slf4j.LoggerFactory.getLogger(SweepReader.class).info("sweep file: '{}' is a W&B key for W&B's "
+                        + "own service or launcher; BitSweep runs its own trainer and ignores it", key);
+            }
+        }
+        if (top.containsKey("early_terminate")) {
+            problems.add(Pos.of(top.get("early_terminate").getKeyNode()), "early_terminate: not supported: every "
+                    + "trial runs to the end, because a Bayesian Bits trial's BOPs and accuracy are only known once "
+                    + "its gates have settled (stopping early would cut exactly the low-BOP trials the frontier "
+                    + "needs); bound an attempt's time with 'max-trial-time' instead");
+        }
+        Sweep.Metric metric = readMetric(top.get("metric"));
         String experiment = null;
         NodeTuple exp = top.get("experiment");
         if (exp == null) {
@@ -138,7 +158,7 @@ final class SweepReader {
         java.time.Duration stall = duration(top.get("stall-timeout"), "stall-timeout", true);
         java.time.Duration maxTime = duration(top.get("max-trial-time"), "max-trial-time", false);
         return Optional.of(new SweepDefinition(name, experiment, base, method, runCap, sampleSeed, axes, seeds,
-                variants, maxAttempts, extraTrials, stall, maxTime));
+                variants, maxAttempts, extraTrials, stall, maxTime, metric));
     }
 
     private String readMethod(Map<String, NodeTuple> top, Node root) {
@@ -151,9 +171,15 @@ final class SweepReader {
         if (method == null) {
             return null;
         }
+        if (method.equals("bayes")) {
+            problems.add(Pos.of(m.getValueNode()), "method: bayes is not supported: BitSweep does not model one "
+                    + "metric, it fills the accuracy-vs-BOPs frontier; use method: grid with 'refine: "
+                    + "{extra-trials: N}' (extra MU values where the frontier has the widest gaps), or method: random "
+                    + "with run_cap");
+            return null;
+        }
         if (!method.equals(SweepDefinition.GRID) && !method.equals(SweepDefinition.RANDOM)) {
-            problems.add(Pos.of(m.getValueNode()), "method: expected grid or random, got '" + method + "'"
-                    + (method.equals("bayes") ? " (bayes search is not supported)" : ""));
+            problems.add(Pos.of(m.getValueNode()), "method: expected grid or random, got '" + method + "'");
             return null;
         }
         return method;
@@ -419,6 +445,48 @@ final class SweepReader {
             return null;
         }
         return d;
+    }
+
+    /**
+     * W&B's {@code metric: {name, goal}}: which trial is "best" in status and report. The frontier stays
+     * the two-dimensional objective (accuracy up, BOPs down) whatever the metric says.
+     */
+    private Sweep.Metric readMetric(NodeTuple t) {
+        if (t == null) {
+            return null;
+        }
+        Map<String, NodeTuple> map = mapping(t.getValueNode(), "metric (expected {name: top1, goal: maximize})");
+        if (map == null) {
+            return null;
+        }
+        checkKeys(map, METRIC_KEYS, "key in metric");
+        NodeTuple nameTuple = map.get("name");
+        if (nameTuple == null) {
+            problems.add(Pos.of(t.getValueNode()), "metric: missing required key 'name' (one of "
+                    + String.join(", ", new java.util.TreeSet<>(METRICS.keySet())) + ")");
+            return null;
+        }
+        String name = string(nameTuple.getValueNode(), "metric.name");
+        if (name == null) {
+            return null;
+        }
+        if (!METRICS.containsKey(name)) {
+            problems.add(Pos.of(nameTuple.getValueNode()), "metric.name: expected one of "
+                    + String.join(", ", new java.util.TreeSet<>(METRICS.keySet())) + " (what a trial reports), got '"
+                    + name + "'");
+            return null;
+        }
+        String goal = METRICS.get(name);
+        NodeTuple goalTuple = map.get("goal");
+        if (goalTuple != null) {
+            goal = string(goalTuple.getValueNode(), "metric.goal");
+            if (goal != null && !goal.equals("maximize") && !goal.equals("minimize")) {
+                problems.add(Pos.of(goalTuple.getValueNode()), "metric.goal: expected maximize or minimize, got '"
+                        + goal + "'");
+                return null;
+            }
+        }
+        return goal == null ? null : new Sweep.Metric(name, goal);
     }
 
     private int readRefine(NodeTuple t) {

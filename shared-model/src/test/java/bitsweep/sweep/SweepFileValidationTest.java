@@ -233,7 +233,7 @@ class SweepFileValidationTest {
     @Test
     void bayesMethodIsNotSupported() {
         List<String> p = problems("experiment: mnist\nmethod: bayes\n" + PARAMS);
-        assertProblem(p, "2:9", "method: expected grid or random, got 'bayes' (bayes search is not supported)");
+        assertProblem(p, "2:9", "method: bayes is not supported", "use method: grid with 'refine: {extra-trials: N}'");
     }
 
     @Test

@@ -34,6 +34,18 @@ public final class StatusCommand implements Callable<Integer>, Subcommand {
         return 0;
     }
 
+    /** The table, then the best completed trial by the sweep file's {@code metric:} (when it has one). */
+    public static String render(List<TrialRecord> records, bitsweep.sweep.Sweep.Metric metric) {
+        String table = render(records);
+        if (metric == null) {
+            return table;
+        }
+        return table + metric.best(records).map(b -> String.format(java.util.Locale.ROOT,
+                "best by metric %s (%s): %s, top-1 %.2f %%, relative BOPs %.3f %%%n", metric.name(), metric.goal(),
+                b.spec().trialId(), b.result().top1(), b.result().relativeBops()))
+                .orElse("best by metric " + metric.name() + ": none (no trial completed)" + System.lineSeparator());
+    }
+
     public static String render(List<TrialRecord> records) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String s : List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED, TrialRecord.FAILED,
