@@ -1,0 +1,117 @@
+package bitsweep.app.doctor;
+
+import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
+import bitsweep.natives.GpuNatives;
+import bitsweep.natives.NativesLayout;
+import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.ClusterConfig.HostPort;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What {@code bitsweep doctor} looks at on this node; each method is one area and never throws. */
+final class NodeChecks {
+    private NodeChecks() {
+    }
+
+    static Check java() {
+        Runtime rt = Runtime.getRuntime();
+        return Check.ok("java", System.getProperty("java.vm.name") + " " + Runtime.version() + ", max heap "
+                + (rt.maxMemory() >> 20) + " MiB, " + rt.availableProcessors() + " cores");
+    }
+
+    static List<Check> djl() {
+        List<Check> out = new ArrayList<>();
+        String natives = NativesLayout.bundledNatives() != null ? "CPU natives bundled in this build"
+                : "no bundled natives (CUDA build): DJL's engine cache";
+        try {
+            Engine engine = Engine.getEngine("PyTorch");
+            int gpus = engine.getGpuCount();
+            out.add(Check.ok("djl", "PyTorch engine " + engine.getVersion() + " (DJL " + Engine.getDjlVersion()
+                    + "), " + natives + ", default device " + engine.defaultDevice()));
+            out.add(gpus > 0 ? Check.ok("gpus", gpus + " visible to DJL (CUDA_VISIBLE_DEVICES="
+                    + System.getenv("CUDA_VISIBLE_DEVICES") + "); run/worker start one process per GPU")
+                    : Check.warn("gpus", "none visible to DJL: workers train on the CPU (--cpu-workers N)"));
+        } catch (RuntimeException | LinkageError e) {
+            out.add(Check.fail("djl", "the PyTorch engine does not load (" + natives + "): " + e.getMessage()));
+        }
+        try {
+            GpuNatives.requireFor("gpu(0)");
+        } catch (GpuNatives.MissingNativesException e) {
+            out.add(Check.warn("cuda natives", e.getMessage().lines().findFirst().orElse("")
+                    + " (see docs/gpu.md; fine on CPU-only nodes)"));
+        }
+        return out;
+    }
+
+    static Check onnxRuntime() {
+        try {
+            var providers = OrtEnvironment.getAvailableProviders();
+            boolean cuda = providers.stream().anyMatch(p -> p.name().contains("CUDA"));
+            String detail = "providers " + providers + (cuda ? "" : "; validation runs on the CPU (CPU build)");
+            return cuda ? Check.ok("onnx runtime", detail) : Check.warn("onnx runtime", detail);
+        } catch (RuntimeException | LinkageError e) {
+            return Check.fail("onnx runtime", "does not load: " + e.getMessage());
+        }
+    }
+
+    /** The data folders the shipped sweeps expect, with the files each format needs. */
+    static List<Check> data(Path root) {
+        List<Check> out = new ArrayList<>();
+        out.add(files("mnist", root.resolve("mnist"), List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"), "./scripts/get-mnist.sh or bitsweep download mnist"));
+        out.add(files("cifar10", root.resolve("cifar10"), List.of("data_batch_1.bin", "data_batch_5.bin",
+                "test_batch.bin"), "bitsweep download cifar10"));
+        Path imagenet = root.resolve("imagenet");
+        boolean hasImagenet = Files.isDirectory(imagenet.resolve("train")) && Files.isDirectory(imagenet.resolve("val"));
+        out.add(hasImagenet ? Check.ok("data imagenet", imagenet + ": train/ and val/ present")
+                : Check.warn("data imagenet", imagenet + ": no train/ and val/ (point --data-dir at an ILSVRC-2012 "
+                        + "folder)"));
+        return out;
+    }
+
+    private static Check files(String name, Path dir, List<String> needed, String howToGet) {
+        List<String> missing = new ArrayList<>();
+        for (String f : needed) {
+            if (!Files.isRegularFile(dir.resolve(f)) && !Files.isRegularFile(dir.resolve(f + ".gz"))) {
+                missing.add(f);
+            }
+        }
+        return missing.isEmpty() ? Check.ok("data " + name, dir + ": " + needed.size() + " files present")
+                : Check.warn("data " + name, dir + ": missing " + String.join(", ", missing) + " (" + howToGet + ")");
+    }
+
+    /** Whether the cluster port can be bound here (something else may hold it: another orchestrator). */
+    static Check port(HostPort bind) {
+        try (ServerSocket s = new ServerSocket(bind.port(), 1, InetAddress.getByName(bind.host()))) {
+            return Check.ok("cluster port", bind + " is free");
+        } catch (IOException e) {
+            return Check.warn("cluster port", bind + " cannot be bound (" + e.getMessage() + "); another node may "
+                    + "be running here, or choose another --bind");
+        }
+    }
+
+    /** TLS material named by the cluster configuration, if any, must be readable. */
+    static Check tls() {
+        Config tls = ClusterConfig.node().build().getConfig("bitsweep.tls");
+        if (!tls.hasPath("enabled") || !tls.getBoolean("enabled")) {
+            return Check.warn("tls", "off: fine on one machine (loopback); see docs/cluster.md before binding other "
+                    + "addresses");
+        }
+        List<String> unreadable = new ArrayList<>();
+        for (String key : List.of("key-store", "trust-store")) {
+            String file = tls.hasPath(key) ? tls.getString(key) : "";
+            if (file.isEmpty() || !Files.isReadable(Path.of(file))) {
+                unreadable.add(key + " '" + file + "'");
+            }
+        }
+        return unreadable.isEmpty() ? Check.ok("tls", "on; key store and trust store readable")
+                : Check.fail("tls", "on, but not readable: " + String.join(", ", unreadable));
+    }
+}
