@@ -413,8 +413,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         if (Fencing.judge(state, registry, msg.trialId(), msg.attempt(), msg.worker()) == Fencing.Verdict.STALE) {
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "result");
         }
-        registry.release(msg.worker(), msg.trialId());
-        liveness.stopped(msg.trialId());
+        attemptEnded(msg.worker(), msg.trialId());
         ctx.pipeToSelf(store.receiveResult(msg.trialId(), msg.attempt(), msg.files()), (ok, err) -> err == null
                 ? new ResultStored(msg.trialId(), msg.attempt(), msg.result(), msg.artifactName(), msg.worker())
                 : new TransferFailed(msg.trialId(), msg.attempt(), "result", rootMessage(err)));
@@ -472,8 +471,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "failure");
         }
         TrialEntry t = state.trial(msg.trialId());
-        registry.release(msg.worker(), msg.trialId());
-        liveness.stopped(msg.trialId());
+        attemptEnded(msg.worker(), msg.trialId());
         log.warn("trial {} attempt {} failed on {} in epoch {}: {}", msg.trialId(), msg.attempt(),
                 registry.slot(msg.worker()).name, msg.epoch(), msg.error());
         return persistAndDispatch(state, List.of(failure(state, t, msg.error(), msg.epoch())));
@@ -484,8 +482,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return ignore(msg.trialId(), msg.attempt(), msg.worker(), "hand-back");
         }
         TrialEntry t = state.trial(msg.trialId());
-        registry.release(msg.worker(), msg.trialId());
-        liveness.stopped(msg.trialId());
+        attemptEnded(msg.worker(), msg.trialId());
         log.info("trial {} attempt {} handed back by {} ({}); resumes from epoch {}", msg.trialId(), msg.attempt(),
                 registry.slot(msg.worker()).name, msg.reason(), t.checkpointEpoch());
         return persistAndDispatch(state, List.of(RetryPolicy.interruption(t, msg.reason())));
@@ -619,6 +616,12 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                     t.failures() + 1, failed.error());
         }
         return failed;
+    }
+
+    /** The worker reported the end of its attempt (result, failure, hand-back): it no longer runs it. */
+    private void attemptEnded(ActorRef<WorkerProtocol.Command> worker, String trialId) {
+        registry.release(worker, trialId);
+        liveness.stopped(trialId);
     }
 
     private boolean current(SweepState state, String trialId, int attempt, ActorRef<WorkerProtocol.Command> worker) {

@@ -233,9 +233,7 @@ class SupervisorTest {
         AssignTrial a = expectAssignment(w1);
         EpochMetrics m = new EpochMetrics(2, "bayesian-bits", 0.5, 0.4, 0.1, 97.0, 20.0, 0.1, List.of(), 1000, 1.0);
         sup.tell(new SupervisorProtocol.TrialProgress("t0", 1, m, w1.ref()));
-        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "state after epoch 2"), w1.ref()));
-        awaitStatus(sup, s -> Files.exists(results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt")));
-        Thread.sleep(200); // let the checkpoint event be persisted after the file landed
+        storeCheckpoint(sup, w1, "t0", 1, 2, "state after epoch 2");
         w1.stop(); // the worker dies
         var w2 = worker();
         ask(sup, w2);
@@ -262,13 +260,8 @@ class SupervisorTest {
         ask(sup, w2);
         AssignTrial t1 = expectAssignment(w2);
         assertEquals("t1", t1.trialId());
-        sup.tell(new SupervisorProtocol.TrialCheckpoint("t1", 1, 1, offer("c.ckpt", "t1 after epoch 1"), w2.ref()));
+        storeCheckpoint(sup, w2, "t1", 1, 1, "t1 after epoch 1");
         awaitStatus(sup, s -> record(s, "t0").status().equals(TrialRecord.COMPLETED));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(results.resolve("trials/t1/checkpoints/attempt-01-epoch-0001.ckpt")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
         kit().stop(sup, Duration.ofSeconds(5));
 
         var restarted = supervisor(sweep); // same persistence id, same journal file
@@ -319,6 +312,20 @@ class SupervisorTest {
         assertTrue(Files.size(journal) >= goodLength);
     }
 
+    /** Sends a checkpoint and waits until it is in the store and journaled; returns its stored path. */
+    private Path storeCheckpoint(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
+                                 String trialId, int attempt, int epoch, String content) throws Exception {
+        sup.tell(new SupervisorProtocol.TrialCheckpoint(trialId, attempt, epoch, offer("c.ckpt", content), w.ref()));
+        Path stored = results.resolve(String.format("trials/%s/checkpoints/attempt-%02d-epoch-%04d.ckpt", trialId,
+                attempt, epoch));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(stored) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200); // the file landed; let the checkpoint event be persisted
+        return stored;
+    }
+
     private static void fail(ActorRef<SupervisorProtocol.Command> sup, TestProbe<WorkerProtocol.Command> w,
                              AssignTrial a, String error, int epoch) {
         sup.tell(new SupervisorProtocol.TrialAttemptFailed(a.trialId(), a.attempt(), error, epoch, w.ref()));
@@ -367,13 +374,7 @@ class SupervisorTest {
         var w = worker();
         ask(sup, w);
         AssignTrial a = expectAssignment(w);
-        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "epoch 2"), w.ref()));
-        Path two = results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(two) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
+        Path two = storeCheckpoint(sup, w, "t0", 1, 2, "epoch 2");
         sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 1, offer("c.ckpt", "epoch 1, late"), w.ref()));
         Thread.sleep(300);
         fail(sup, w, a, "boom", 3);
@@ -489,19 +490,13 @@ class SupervisorTest {
         var w = worker();
         ask(sup, w);
         AssignTrial a = expectAssignment(w);
-        sup.tell(new SupervisorProtocol.TrialCheckpoint("t0", 1, 2, offer("c.ckpt", "epoch 2"), w.ref()));
-        Path stored = results.resolve("trials/t0/checkpoints/attempt-01-epoch-0002.ckpt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(stored) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
+        Path stored = storeCheckpoint(sup, w, "t0", 1, 2, "epoch 2");
         fail(sup, w, a, "worker crashed", 3);
         ask(sup, w);
         AssignTrial resumed = expectAssignment(w);
         assertEquals(2, resumed.checkpointEpoch());
         sup.tell(new SupervisorProtocol.CheckpointRejected("t0", 2, 2, "not a checkpoint: bad zip header", w.ref()));
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (Files.exists(stored) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
