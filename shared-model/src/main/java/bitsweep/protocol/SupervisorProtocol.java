@@ -4,7 +4,6 @@ import bitsweep.sweep.TrialRecord;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.TrialResult;
 import java.util.List;
-import java.util.Set;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -114,45 +113,10 @@ public final class SupervisorProtocol {
         }
     }
 
-    /** Messages the supervisor sends itself; never serialized. */
-    public sealed interface Internal extends Command, NoSerializationVerificationNeeded {
-    }
-
-    /** Sent at start-up; handled once recovery has replayed the journal. */
-    public record Start() implements Internal {
-    }
-
-    /** The receptionist's current set of workers. */
-    public record WorkersListed(Set<ActorRef<WorkerProtocol.Command>> workers) implements Internal {
-    }
-
-    /** The grid is done: add refinement trials where the frontier has gaps (sweep {@code refine:}). */
-    public record RefineFrontier() implements Internal {
-    }
-
-    /** A watched worker stopped, or its node was downed or left. */
-    public record WorkerLost(ActorRef<WorkerProtocol.Command> worker) implements Internal {
-    }
-
-    /** A checkpoint arrived intact in the artifact store. */
-    public record CheckpointStored(String trialId, int attempt, int epoch, String relativePath, String sha256)
-            implements Internal {
-    }
-
-    /** All result files of a finished attempt arrived intact (not yet accepted: see the supervisor). */
-    public record ResultStored(String trialId, int attempt, TrialResult result, String artifactName,
-                               ActorRef<WorkerProtocol.Command> worker) implements Internal {
-    }
-
-    /** A transfer into the artifact store failed. */
-    public record TransferFailed(String trialId, int attempt, String what, String error) implements Internal {
-    }
-
-    /** Periodic console status line. */
-    public record Tick() implements Internal {
-    }
-
-    /** Periodic check of running attempts against the stall timeout and {@code max-trial-time}. */
-    public record CheckLiveness() implements Internal {
+    /**
+     * Messages the supervisor sends itself; never serialized. Each is a private record of the behavior that
+     * uses it (timers, adapters, completed futures), so no other code can send them.
+     */
+    public non-sealed interface Internal extends Command, NoSerializationVerificationNeeded {
     }
 }

@@ -1,8 +1,6 @@
 package bitsweep.protocol;
 
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialResult;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -53,48 +51,10 @@ public final class WorkerProtocol {
                                double etaSeconds) implements CborSerializable {
     }
 
-    /** Messages a worker sends itself from its training thread or transfers; never serialized. */
-    public sealed interface Internal extends Command, NoSerializationVerificationNeeded {
-    }
-
-    /** The receptionist's current supervisors (normally one; none while the singleton moves). */
-    public record SupervisorsListed(java.util.Set<ActorRef<SupervisorProtocol.Command>> supervisors)
-            implements Internal {
-    }
-
-    public record EpochEnded(String trialId, int attempt, EpochMetrics metrics) implements Internal {
-    }
-
-    /** The resume checkpoint could not be read; the trainer restarts the attempt from epoch 1. */
-    public record CheckpointUnusable(String trialId, int attempt, int epoch, String reason) implements Internal {
-    }
-
-    /** The node is shutting down: give the running attempt back, then answer. */
-    public record HandBack(ActorRef<org.apache.pekko.Done> replyTo) implements Internal {
-    }
-
-    /** Time to tell the supervisor whether the running attempt advanced. */
-    public record HeartbeatTick() implements Internal {
-    }
-
-    /** The grace after an {@link AbortAttempt} ran out. */
-    public record AbortDeadline(String trialId, int attempt, String reason) implements Internal {
-    }
-
-    public record CheckpointReady(String trialId, int attempt, int epoch, java.nio.file.Path file, String sha256)
-            implements Internal {
-    }
-
-    public record ResumeFileReady(String trialId, int attempt, java.nio.file.Path file, Throwable error)
-            implements Internal {
-    }
-
-    /** Training returned: exactly one of {@code result} and {@code error} is set (or both null when cancelled). */
-    public record TrainingEnded(String trialId, int attempt, TrialResult result, java.util.List<PreparedFile> files,
-                                String artifactName, Throwable error, boolean cancelled) implements Internal {
-    }
-
-    /** A file ready to offer: hashed on the training thread, not on the actor's. */
-    public record PreparedFile(String name, java.nio.file.Path path, String sha256) {
+    /**
+     * Messages a worker sends itself from its training thread, timers or transfers; never serialized. Each
+     * is a private record of the worker behavior, so no other code can send them.
+     */
+    public non-sealed interface Internal extends Command, NoSerializationVerificationNeeded {
     }
 }

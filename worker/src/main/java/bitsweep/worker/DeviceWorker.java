@@ -5,22 +5,13 @@ import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.ServiceKeys;
 import bitsweep.protocol.SupervisorProtocol;
+import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AbortAttempt;
-import bitsweep.protocol.WorkerProtocol.AbortDeadline;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
 import bitsweep.protocol.WorkerProtocol.CancelTrial;
-import bitsweep.protocol.WorkerProtocol.CheckpointReady;
-import bitsweep.protocol.WorkerProtocol.CheckpointUnusable;
 import bitsweep.protocol.WorkerProtocol.Command;
-import bitsweep.protocol.WorkerProtocol.EpochEnded;
 import bitsweep.protocol.WorkerProtocol.GetWorkerStatus;
-import bitsweep.protocol.WorkerProtocol.HandBack;
-import bitsweep.protocol.WorkerProtocol.HeartbeatTick;
-import bitsweep.protocol.WorkerProtocol.PreparedFile;
-import bitsweep.protocol.WorkerProtocol.ResumeFileReady;
 import bitsweep.protocol.WorkerProtocol.SupervisorAvailable;
-import bitsweep.protocol.WorkerProtocol.SupervisorsListed;
-import bitsweep.protocol.WorkerProtocol.TrainingEnded;
 import bitsweep.protocol.WorkerProtocol.WorkerStatus;
 import bitsweep.train.CancellationToken;
 import bitsweep.train.CheckpointUnreadableException;
@@ -570,5 +561,48 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         String m = t.getMessage();
         return t instanceof bitsweep.train.TrialFailedException && m != null ? m
                 : t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    // --- messages to itself (never leave this actor) -------------------------------------
+
+    /** The receptionist's current supervisors (normally one; none while the singleton moves). */
+    private record SupervisorsListed(java.util.Set<ActorRef<SupervisorProtocol.Command>> supervisors)
+            implements WorkerProtocol.Internal {
+    }
+
+    private record EpochEnded(String trialId, int attempt, EpochMetrics metrics) implements WorkerProtocol.Internal {
+    }
+
+    /** The resume checkpoint could not be read; the trainer restarts the attempt from epoch 1. */
+    private record CheckpointUnusable(String trialId, int attempt, int epoch, String reason) implements WorkerProtocol.Internal {
+    }
+
+    /** The node is shutting down: give the running attempt back, then answer. */
+    private record HandBack(ActorRef<org.apache.pekko.Done> replyTo) implements WorkerProtocol.Internal {
+    }
+
+    /** Time to tell the supervisor whether the running attempt advanced. */
+    private record HeartbeatTick() implements WorkerProtocol.Internal {
+    }
+
+    /** The grace after an {@link AbortAttempt} ran out. */
+    private record AbortDeadline(String trialId, int attempt, String reason) implements WorkerProtocol.Internal {
+    }
+
+    private record CheckpointReady(String trialId, int attempt, int epoch, java.nio.file.Path file, String sha256)
+            implements WorkerProtocol.Internal {
+    }
+
+    private record ResumeFileReady(String trialId, int attempt, java.nio.file.Path file, Throwable error)
+            implements WorkerProtocol.Internal {
+    }
+
+    /** Training returned: exactly one of {@code result} and {@code error} is set (or both null when cancelled). */
+    private record TrainingEnded(String trialId, int attempt, TrialResult result, java.util.List<PreparedFile> files,
+                                String artifactName, Throwable error, boolean cancelled) implements WorkerProtocol.Internal {
+    }
+
+    /** A file ready to offer: hashed on the training thread, not on the actor's. */
+    private record PreparedFile(String name, java.nio.file.Path path, String sha256) {
     }
 }

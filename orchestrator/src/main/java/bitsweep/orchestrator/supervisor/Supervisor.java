@@ -11,35 +11,29 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialProgressed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.ServiceKeys;
+import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.SupervisorProtocol.CancelSweep;
 import bitsweep.protocol.SupervisorProtocol.CancelTrial;
-import bitsweep.protocol.SupervisorProtocol.CheckLiveness;
 import bitsweep.protocol.SupervisorProtocol.CheckpointRejected;
-import bitsweep.protocol.SupervisorProtocol.CheckpointStored;
 import bitsweep.protocol.SupervisorProtocol.Command;
 import bitsweep.protocol.SupervisorProtocol.GetStatus;
-import bitsweep.protocol.SupervisorProtocol.RefineFrontier;
-import bitsweep.protocol.SupervisorProtocol.ResultStored;
-import bitsweep.protocol.SupervisorProtocol.Start;
 import bitsweep.protocol.SupervisorProtocol.SweepStatus;
-import bitsweep.protocol.SupervisorProtocol.Tick;
-import bitsweep.protocol.SupervisorProtocol.TransferFailed;
 import bitsweep.protocol.SupervisorProtocol.TrialAlive;
 import bitsweep.protocol.SupervisorProtocol.TrialAttemptFailed;
 import bitsweep.protocol.SupervisorProtocol.TrialCheckpoint;
 import bitsweep.protocol.SupervisorProtocol.TrialHandedBack;
 import bitsweep.protocol.SupervisorProtocol.TrialProgress;
 import bitsweep.protocol.SupervisorProtocol.TrialSucceeded;
-import bitsweep.protocol.SupervisorProtocol.WorkerLost;
 import bitsweep.protocol.SupervisorProtocol.WorkerReady;
-import bitsweep.protocol.SupervisorProtocol.WorkersListed;
 import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.train.TrialResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -683,5 +677,45 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    // --- messages to itself (never leave this actor) -------------------------------------
+
+    /** Sent at start-up; handled once recovery has replayed the journal. */
+    private record Start() implements SupervisorProtocol.Internal {
+    }
+
+    /** The receptionist's current set of workers. */
+    private record WorkersListed(Set<ActorRef<WorkerProtocol.Command>> workers) implements SupervisorProtocol.Internal {
+    }
+
+    /** The grid is done: add refinement trials where the frontier has gaps (sweep {@code refine:}). */
+    private record RefineFrontier() implements SupervisorProtocol.Internal {
+    }
+
+    /** A watched worker stopped, or its node was downed or left. */
+    private record WorkerLost(ActorRef<WorkerProtocol.Command> worker) implements SupervisorProtocol.Internal {
+    }
+
+    /** A checkpoint arrived intact in the artifact store. */
+    private record CheckpointStored(String trialId, int attempt, int epoch, String relativePath, String sha256)
+            implements SupervisorProtocol.Internal {
+    }
+
+    /** All result files of a finished attempt arrived intact (not yet accepted: see the supervisor). */
+    private record ResultStored(String trialId, int attempt, TrialResult result, String artifactName,
+                               ActorRef<WorkerProtocol.Command> worker) implements SupervisorProtocol.Internal {
+    }
+
+    /** A transfer into the artifact store failed. */
+    private record TransferFailed(String trialId, int attempt, String what, String error) implements SupervisorProtocol.Internal {
+    }
+
+    /** Periodic console status line. */
+    private record Tick() implements SupervisorProtocol.Internal {
+    }
+
+    /** Periodic check of running attempts against the stall timeout and {@code max-trial-time}. */
+    private record CheckLiveness() implements SupervisorProtocol.Internal {
     }
 }
