@@ -44,7 +44,7 @@ public final class BindPolicy {
         if (tls) {
             return Mode.TLS;
         }
-        List<HostPort> exposed = addresses.stream().filter(a -> !isLoopback(a.host())).toList();
+        List<HostPort> exposed = addresses.stream().filter(a -> !isLoopback(a.host())).distinct().toList();
         if (exposed.isEmpty()) {
             return Mode.LOOPBACK_PLAIN;
         }
