@@ -73,4 +73,11 @@ class SecureByDefaultCommandTest {
         assertTrue(r.err().contains(TlsMaterial.KEYSTORE_PASSWORD_ENV)
                 && r.err().contains(TlsMaterial.TRUSTSTORE_PASSWORD_ENV), r.err());
     }
+
+    @Test
+    void theLauncherOffersCertsInitAndNode() {
+        CommandLine certs = bitsweep.app.Main.commandLine().getSubcommands().get("certs");
+        assertTrue(certs != null && certs.getSubcommands().keySet().containsAll(java.util.Set.of("init", "node")),
+                "bitsweep certs init|node is registered");
+    }
 }
