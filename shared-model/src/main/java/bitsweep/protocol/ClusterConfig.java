@@ -56,6 +56,16 @@ public final class ClusterConfig {
         return this;
     }
 
+    /** Mutually authenticated TLS with this node's key and the cluster CA (see {@link #withTls}). */
+    public ClusterConfig tls(bitsweep.security.TlsMaterial tls) {
+        values.put("bitsweep.tls.enabled", "on");
+        values.put("bitsweep.tls.key-store", tls.keyStore().toString());
+        values.put("bitsweep.tls.key-store-password", tls.keyStorePassword());
+        values.put("bitsweep.tls.trust-store", tls.trustStore().toString());
+        values.put("bitsweep.tls.trust-store-password", tls.trustStorePassword());
+        return this;
+    }
+
     public ClusterConfig set(String path, Object value) {
         values.put(path, value);
         return this;
@@ -87,7 +97,11 @@ public final class ClusterConfig {
         return out;
     }
 
-    /** Maps {@code bitsweep.tls.*} onto Artery's TLS transport. */
+    /**
+     * Maps {@code bitsweep.tls.*} onto Artery's TLS transport: both sides present a certificate
+     * (mutual authentication), both check it against the truststore (the cluster CA), and the side that
+     * connects also checks that the peer's certificate names the host it dialled (hostname verification).
+     */
     static Config withTls(Config config) {
         if (!config.getBoolean("bitsweep.tls.enabled")) {
             return config;
@@ -109,6 +123,7 @@ public final class ClusterConfig {
         artery.put(engine + "trust-store", tls.getString("trust-store"));
         artery.put(engine + "trust-store-password", tls.getString("trust-store-password"));
         artery.put(engine + "require-mutual-authentication", "on");
+        artery.put(engine + "hostname-verification", tls.getBoolean("hostname-verification") ? "on" : "off");
         return ConfigFactory.parseMap(artery).withFallback(config);
     }
 

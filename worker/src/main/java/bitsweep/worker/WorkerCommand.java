@@ -2,6 +2,8 @@ package bitsweep.worker;
 
 import bitsweep.cli.Subcommand;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
+import bitsweep.security.TlsOptions;
 import bitsweep.worker.process.ChildJvm;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcesses;
@@ -9,6 +11,7 @@ import bitsweep.worker.process.DeviceSlot;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +42,9 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
     @Mixin
     DeviceOptions deviceOptions;
 
+    @Mixin
+    TlsOptions tlsOptions;
+
     @Option(names = "--scratch", paramLabel = "DIR", description = "this node's working directory (default: a temporary directory)")
     Path scratch;
 
@@ -59,10 +65,15 @@ public final class WorkerCommand implements Callable<Integer>, Subcommand {
     private Integer execute() throws Exception {
         List<HostPort> seeds = join.stream().map(HostPort::parse).toList();
         HostPort self = HostPort.parse(bind);
+        List<HostPort> addresses = new ArrayList<>(seeds);
+        addresses.add(self);
+        NodeSecurity security = tlsOptions.resolve("worker", addresses, System.getenv());
+        security.announce("worker node");
         List<DeviceSlot> slots = deviceOptions.slots();
         Path dir = scratch != null ? scratch : Files.createTempDirectory("bitsweep-worker");
         DeviceProcesses processes = new DeviceProcesses(seeds, self, dir, logDir != null ? logDir : dir.resolve("logs"),
-                deviceOptions.simulate(), deviceOptions.workerHeap(), ProcessHandle.current().pid());
+                deviceOptions.simulate(), deviceOptions.workerHeap(), ProcessHandle.current().pid())
+                .withTls(security.tls());
         DeviceProcessSupervisor supervisor = DeviceProcessSupervisor.start(processes.children(slots, ChildJvm.current()))
                 .installShutdownHook();
         // Runs until the JVM is stopped: the shutdown hook stops the device processes (SIGTERM, then

@@ -85,8 +85,11 @@ public final class WorkerNode implements AutoCloseable {
                 : worker(options.workerName(), options.devices().get(0), options.runners(), options.scratch(),
                         options.onHung(),
                         options.latency());
-        ActorSystem<Void> s = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(options.bind()).seeds(options.seeds()).roles("worker").build());
+        com.typesafe.config.Config config = ClusterConfig.node().bind(options.bind()).seeds(options.seeds())
+                .roles("worker").build();
+        // says in the log whether this node speaks TLS (a device process inherits it from its node)
+        log.info("cluster transport: {}", config.getString("pekko.remote.artery.transport"));
+        ActorSystem<Void> s = ActorSystem.create(guardian, ClusterConfig.SYSTEM_NAME, config);
         system = s;
         s.getWhenTerminated().thenRun(() -> {
             Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(s).getShutdownReason();

@@ -7,6 +7,7 @@ import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
 import bitsweep.sweep.Sweep;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.TrialRunnerFactory;
@@ -78,11 +79,25 @@ public final class LocalRun {
                                                          List<DeviceSlot> slots, String simulate, String workerHeap,
                                                          Duration statusEvery, SweepCompletionHook hook,
                                                          Consumer<DeviceProcessSupervisor> started) throws Exception {
+        return runWithDeviceProcesses(sweep, resultsDir, fresh, slots, simulate, workerHeap, statusEvery, hook, started,
+                NodeSecurity.loopbackPlain());
+    }
+
+    /**
+     * As above, with TLS when {@code security} carries TLS material: this node and every device process
+     * then speak mutually authenticated TLS over loopback (the node certificate must name 127.0.0.1).
+     */
+    public static SweepCompletion runWithDeviceProcesses(Sweep sweep, Path resultsDir, boolean fresh,
+                                                         List<DeviceSlot> slots, String simulate, String workerHeap,
+                                                         Duration statusEvery, SweepCompletionHook hook,
+                                                         Consumer<DeviceProcessSupervisor> started,
+                                                         NodeSecurity security) throws Exception {
         OrchestratorNode.prepareResults(resultsDir, fresh);
         LogFiles.attach(resultsDir.resolve("logs").resolve("run.log"));
+        security.announce("local run");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(new HostPort("127.0.0.1", 0)).seeds(List.of())
-                        .roles("orchestrator").journalUnder(resultsDir).build());
+                security.applyTo(ClusterConfig.node().bind(new HostPort("127.0.0.1", 0)).seeds(List.of())
+                        .roles("orchestrator").journalUnder(resultsDir)).build());
         DeviceProcessSupervisor children = null;
         try {
             OrchestratorNode.joinSelfIfNoSeeds(system);
@@ -93,7 +108,7 @@ public final class LocalRun {
             var handle = OrchestratorNode.startSupervisor(system, settings);
             DeviceProcesses processes = new DeviceProcesses(List.of(new HostPort("127.0.0.1", port)),
                     new HostPort("127.0.0.1", 0), resultsDir.resolve("scratch"), resultsDir.resolve("logs"), simulate,
-                    workerHeap, ProcessHandle.current().pid());
+                    workerHeap, ProcessHandle.current().pid()).withTls(security.tls());
             children = DeviceProcessSupervisor.start(processes.children(slots, ChildJvm.current()))
                     .installShutdownHook();
             started.accept(children);

@@ -5,6 +5,9 @@ import bitsweep.orchestrator.node.StatusCommand;
 import bitsweep.orchestrator.node.SweepRunOptions;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
+import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
+import bitsweep.security.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
 import bitsweep.worker.DeviceOptions;
@@ -32,6 +35,10 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     @Mixin
     DeviceOptions deviceOptions;
 
+    /** Local mode binds loopback only, so it stays plain TCP unless TLS material is given. */
+    @Mixin
+    TlsOptions tlsOptions;
+
     /** Tests reach the device processes through this (e.g. to kill one); the CLI leaves it a no-op. */
     Consumer<DeviceProcessSupervisor> onDeviceProcessesStarted = s -> { };
 
@@ -49,6 +56,7 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
     }
 
     private Integer execute() throws Exception {
+        NodeSecurity security = tlsOptions.resolve("run", List.of(new HostPort("127.0.0.1", 0)), System.getenv());
         Sweep sweep = options.sweep();
         List<DeviceSlot> slots = deviceOptions.slots();
         String simulate = deviceOptions.simulate();
@@ -56,7 +64,7 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
         SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(), slots, simulate,
-                heap, options.statusInterval(), SweepCompletionHook.discovered(), onDeviceProcessesStarted);
+                heap, options.statusInterval(), SweepCompletionHook.discovered(), onDeviceProcessesStarted, security);
         System.out.print(StatusCommand.render(done.trials(), sweep.metric()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;

@@ -5,6 +5,8 @@ import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
+import bitsweep.security.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
             description = "seed nodes (default: this node's --bind address)")
     List<String> seeds = new ArrayList<>();
 
+    @Mixin
+    TlsOptions tlsOptions;
+
     @Option(names = "--min-workers", defaultValue = "1",
             description = "assign nothing before this many workers registered (default: ${DEFAULT-VALUE})")
     int minWorkers;
@@ -53,22 +58,34 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     }
 
     private Integer execute() throws Exception {
-        Sweep sweep = options.sweep();
-        Path resultsDir = options.resultsDir(sweep);
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
+        List<HostPort> addresses = new ArrayList<>(seedList);
+        addresses.add(self);
+        // decided before anything is read or started: an unprotected network address is refused outright
+        NodeSecurity security = tlsOptions.resolve("orchestrator", addresses, System.getenv());
+        Sweep sweep = options.sweep();
+        Path resultsDir = options.resultsDir(sweep);
         SweepCompletion done = run(sweep, resultsDir, options.fresh(), self, seedList, minWorkers,
-                options.statusInterval());
+                options.statusInterval(), security);
         return done.count("failed") == 0 ? 0 : 1;
     }
 
-    /** Starts an orchestrator node and blocks until its sweep is complete. */
+    /** Starts a plain-TCP orchestrator node (tests on loopback) and blocks until its sweep is complete. */
     public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
                                       int minWorkers, Duration statusEvery) throws Exception {
+        return run(sweep, resultsDir, fresh, bind, seeds, minWorkers, statusEvery, NodeSecurity.loopbackPlain());
+    }
+
+    /** Starts an orchestrator node with the given transport security and blocks until its sweep is complete. */
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
+                                      int minWorkers, Duration statusEvery, NodeSecurity security) throws Exception {
         OrchestratorNode.prepareResults(resultsDir, fresh);
         LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
+        security.announce("orchestrator " + bind);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator").journalUnder(resultsDir).build());
+                security.applyTo(ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator")
+                        .journalUnder(resultsDir)).build());
         try {
             SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
                     .withStatusInterval(statusEvery);

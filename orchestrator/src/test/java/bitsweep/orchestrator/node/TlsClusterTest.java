@@ -6,73 +6,103 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
+import bitsweep.security.TlsMaterial;
+import bitsweep.security.certs.ClusterCa;
 import com.typesafe.config.Config;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bitsweep.tls.enabled = on} puts Artery on mutually authenticated TLS: nodes whose
- * certificate is in the truststore form a cluster; a node with another certificate cannot join.
- * Key pairs are generated per test run with the JDK's {@code keytool}.
+ * TLS as {@code bitsweep certs} sets it up: two nodes with certificates from the cluster CA form a cluster;
+ * a node with a certificate from another CA, a node whose certificate names another host, and a plain-TCP
+ * node can neither join it nor (the first and last) deliver a single message to it.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsClusterTest {
-    private static final String PASSWORD = "bitsweep-test";
+    private static final Map<String, String> ENV = Map.of(ClusterCa.CA_PASSWORD_ENV, "ca-test-secret",
+            TlsMaterial.KEYSTORE_PASSWORD_ENV, "node-test-secret", TlsMaterial.TRUSTSTORE_PASSWORD_ENV,
+            "trust-test-secret");
+    /** How long an outsider keeps trying: many join attempts and TLS handshakes. */
+    private static final long OUTSIDER_MS = 6000;
 
-    @TempDir
-    Path dir;
-    private final List<ActorSystem<?>> systems = new ArrayList<>();
+    private Path cluster;
+    private Path otherCa;
+    private ActorSystem<Void> seed;
+    private ActorSystem<Void> member;
+    private int seedPort;
+    private final AtomicInteger probeReceived = new AtomicInteger();
+    private final List<ActorSystem<?>> outsiders = new ArrayList<>();
+
+    @BeforeAll
+    void clusterOfTwo(@TempDir Path dir) throws Exception {
+        cluster = dir.resolve("cluster-ca");
+        ClusterCa.init(cluster, ENV);
+        for (String name : List.of("seed", "member")) {
+            ClusterCa.node(cluster, name, List.of("127.0.0.1", "localhost"), false, ENV);
+        }
+        ClusterCa.node(cluster, "elsewhere", List.of("127.0.0.2", "elsewhere.invalid"), false, ENV);
+        otherCa = dir.resolve("other-ca");
+        ClusterCa.init(otherCa, ENV);
+        ClusterCa.node(otherCa, "intruder", List.of("127.0.0.1", "localhost"), false, ENV);
+
+        seedPort = freePort();
+        seed = node(tls(cluster.resolve("seed")), seedPort);
+        // counts every message that reaches it, from anyone
+        seed.systemActorOf(Behaviors.<String>receiveMessage(m -> {
+            probeReceived.incrementAndGet();
+            return Behaviors.same();
+        }), "probe", Props.empty());
+        member = node(tls(cluster.resolve("member")), freePort());
+        await(() -> upMembers(seed) == 2 && upMembers(member) == 2, 30);
+    }
 
     @AfterEach
+    void stopOutsiders() {
+        outsiders.forEach(ActorSystem::terminate);
+        outsiders.clear();
+    }
+
+    @AfterAll
     void stop() {
-        systems.forEach(ActorSystem::terminate);
+        seed.terminate();
+        member.terminate();
     }
 
-    private void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed: " + out);
+    private static NodeSecurity tls(Path nodeDir) {
+        return NodeSecurity.tls(TlsMaterial.fromDir(nodeDir, ENV));
     }
 
-    /** A PKCS12 keystore with a fresh self-signed key pair, and a truststore holding its certificate. */
-    private void identity(String name) throws Exception {
-        Path ks = dir.resolve(name + "-keystore.p12");
-        keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + name + ", O=BitSweep test", "-storetype", "PKCS12", "-keystore", ks.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD);
-        Path crt = dir.resolve(name + ".crt");
-        keytool("-exportcert", "-alias", name, "-keystore", ks.toString(), "-storepass", PASSWORD,
-                "-file", crt.toString());
-        keytool("-importcert", "-noprompt", "-alias", name, "-file", crt.toString(), "-storetype", "PKCS12",
-                "-keystore", dir.resolve(name + "-truststore.p12").toString(), "-storepass", PASSWORD);
-    }
-
-    private ActorSystem<Void> node(String identity, int port, int seedPort) {
-        Config config = ClusterConfig.node().bind(new HostPort("127.0.0.1", port))
-                .seeds(List.of(new HostPort("127.0.0.1", seedPort))).roles("worker")
-                .set("bitsweep.tls.enabled", "on")
-                .set("bitsweep.tls.key-store", dir.resolve(identity + "-keystore.p12").toString())
-                .set("bitsweep.tls.key-store-password", PASSWORD)
-                .set("bitsweep.tls.trust-store", dir.resolve(identity + "-truststore.p12").toString())
-                .set("bitsweep.tls.trust-store-password", PASSWORD)
-                .set("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")
+    private ActorSystem<Void> node(NodeSecurity security, int port) {
+        Config config = security.applyTo(ClusterConfig.node().bind(new HostPort("127.0.0.1", port))
+                        .seeds(List.of(new HostPort("127.0.0.1", seedPort))).roles("worker")
+                        .set("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"))
                 .build();
-        assertEquals("tls-tcp", config.getString("pekko.remote.artery.transport"));
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
-        systems.add(system);
-        return system;
+        return ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, config);
+    }
+
+    private ActorSystem<Void> outsider(NodeSecurity security) throws Exception {
+        ActorSystem<Void> s = node(security, freePort());
+        outsiders.add(s);
+        return s;
     }
 
     private static int freePort() throws Exception {
@@ -82,31 +112,83 @@ class TlsClusterTest {
     }
 
     private static long upMembers(ActorSystem<?> system) {
-        List<org.apache.pekko.cluster.Member> members = new ArrayList<>();
+        List<Member> members = new ArrayList<>();
         Cluster.get(system).state().getMembers().forEach(members::add);
         return members.stream().filter(m -> m.status() == MemberStatus.up()).count();
     }
 
-    @Test
-    void trustedNodesFormATlsClusterAndANodeWithAnotherCertificateCannotJoin() throws Exception {
-        identity("cluster"); // the certificate every legitimate node presents and trusts
-        identity("intruder");
-        int seedPort = freePort();
-        ActorSystem<Void> seed = node("cluster", seedPort, seedPort);
-        ActorSystem<Void> member = node("cluster", freePort(), seedPort);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while ((upMembers(seed) < 2 || upMembers(member) < 2) && System.nanoTime() < deadline) {
+    private static void await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(2, upMembers(seed), "two nodes sharing the trusted certificate form a cluster over TLS");
-        assertEquals(MemberStatus.up(), Cluster.get(member).selfMember().status());
+    }
 
-        ActorSystem<Void> intruder = node("intruder", freePort(), seedPort);
-        Thread.sleep(8000); // several join attempts and TLS handshakes
-        assertEquals(2, upMembers(seed), "the node with an untrusted certificate must not become a member");
-        assertNotEquals(MemberStatus.up(), Cluster.get(intruder).selfMember().status());
+    /** Sends to the seed's probe (by path, like any remote message) every 200 ms for {@code ms}. */
+    private void sendToProbe(ActorSystem<?> from, long ms) throws InterruptedException {
+        String path = "pekko://" + ClusterConfig.SYSTEM_NAME + "@127.0.0.1:" + seedPort + "/system/probe";
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (System.nanoTime() < end) {
+            Adapter.toClassic(from).actorSelection(path).tell("hello", org.apache.pekko.actor.ActorRef.noSender());
+            Thread.sleep(200);
+        }
+    }
+
+    /** The outsider never became a member, on either side, after trying for a while. */
+    private void assertNotAMember(ActorSystem<Void> outsider, String why) {
+        assertEquals(2, upMembers(seed), why);
+        assertNotEquals(MemberStatus.up(), Cluster.get(outsider).selfMember().status(), why);
+        String address = Cluster.get(outsider).selfMember().address().toString();
         List<String> addresses = new ArrayList<>();
         Cluster.get(seed).state().getMembers().forEach(m -> addresses.add(m.address().toString()));
-        assertTrue(addresses.stream().noneMatch(a -> a.equals(Cluster.get(intruder).selfMember().address().toString())));
+        assertTrue(addresses.stream().noneMatch(address::equals), why + ": " + addresses);
+    }
+
+    /** The probe works: a message from a cluster member arrives (so a count of 0 from an outsider means refused). */
+    private void assertProbeReachableFromTheMember() throws InterruptedException {
+        int before = probeReceived.get();
+        sendToProbe(member, 1000);
+        await(() -> probeReceived.get() > before, 10);
+        assertTrue(probeReceived.get() > before, "a member's message reaches the probe over TLS");
+    }
+
+    @Test
+    void nodesWithCertificatesFromTheClusterCaFormAClusterOverTlsWithHostnameVerification() throws Exception {
+        Config c = seed.settings().config();
+        assertEquals("tls-tcp", c.getString("pekko.remote.artery.transport"));
+        assertEquals("on", c.getString("pekko.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"));
+        assertEquals("on", c.getString("pekko.remote.artery.ssl.config-ssl-engine.hostname-verification"));
+        assertEquals(2, upMembers(seed), "two nodes with certificates of the cluster CA form a cluster over TLS");
+        assertEquals(MemberStatus.up(), Cluster.get(member).selfMember().status());
+        assertProbeReachableFromTheMember();
+    }
+
+    @Test
+    void aNodeWithACertificateFromAnotherCaCannotJoinOrDeliverAnyMessage() throws Exception {
+        ActorSystem<Void> intruder = outsider(tls(otherCa.resolve("intruder")));
+        int before = probeReceived.get();
+        sendToProbe(intruder, OUTSIDER_MS);
+        assertNotAMember(intruder, "a certificate signed by another CA must not join");
+        assertEquals(before, probeReceived.get(), "no message from a node of another CA reaches any actor");
+        assertProbeReachableFromTheMember();
+    }
+
+    @Test
+    void aNodeWhoseCertificateNamesAnotherHostIsRefused() throws Exception {
+        // signed by the cluster CA, but for 127.0.0.2 / elsewhere.invalid while it runs at 127.0.0.1: the seed's
+        // connection back to 127.0.0.1 fails hostname verification, so the join handshake never completes
+        ActorSystem<Void> elsewhere = outsider(tls(cluster.resolve("elsewhere")));
+        Thread.sleep(OUTSIDER_MS);
+        assertNotAMember(elsewhere, "a certificate that does not name the node's host must not join");
+    }
+
+    @Test
+    void aPlainTcpNodeCannotJoinATlsClusterOrDeliverAnyMessage() throws Exception {
+        ActorSystem<Void> plain = outsider(NodeSecurity.loopbackPlain());
+        assertEquals("tcp", plain.settings().config().getString("pekko.remote.artery.transport"));
+        int before = probeReceived.get();
+        sendToProbe(plain, OUTSIDER_MS);
+        assertNotAMember(plain, "a plain-TCP node must not join a TLS cluster");
+        assertEquals(before, probeReceived.get(), "no message from a plain-TCP node reaches any actor");
     }
 }

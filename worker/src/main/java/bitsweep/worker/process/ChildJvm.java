@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -19,7 +20,9 @@ import java.util.regex.Pattern;
  * command line or programmatically, e.g. by a test); {@code -XX:} options except flight recordings;
  * {@code -Xss}; assertions. Not passed through: {@code -Xmx}/{@code -Xms} (each child gets
  * {@code --worker-heap}), agents (a debugger's port would clash), {@code -Xlog} (file clashes), and the
- * per-node cluster settings (bind address, seed nodes, roles) a child gets from its own arguments.
+ * per-node cluster settings (bind address, seed nodes, roles) a child gets from its own arguments, and any
+ * property whose name contains "password": a command line is readable by every user of the machine
+ * ({@code ps}); TLS passwords reach a child through its environment ({@code TlsMaterial#childEnv}).
  *
  * @param java         the java executable
  * @param inputArgs    the node JVM's options ({@code RuntimeMXBean.getInputArguments()})
@@ -105,14 +108,25 @@ public record ChildJvm(String java, List<String> inputArgs, Map<String, String> 
     }
 
     private static boolean passes(String key) {
-        return NODE_ONLY.stream().noneMatch(key::startsWith);
+        return NODE_ONLY.stream().noneMatch(key::startsWith)
+                && !key.toLowerCase(Locale.ROOT).contains("password");
     }
 
     /** The full command line: {@code java <options> -cp <class path> <main> <args>}. */
     public List<String> command(String heap, DeviceSlot slot, String mainClass, List<String> args) {
+        return command(heap, slot, Map.of(), mainClass, args);
+    }
+
+    /**
+     * As {@link #command(String, DeviceSlot, String, List)}, with {@code properties} added after the inherited
+     * ones (so they win): the node's own settings for its children, e.g. its TLS files.
+     */
+    public List<String> command(String heap, DeviceSlot slot, Map<String, String> properties, String mainClass,
+                                List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(options(heap, slot));
+        new java.util.TreeMap<>(properties).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(mainClass);

@@ -132,7 +132,7 @@ public final class DeviceProcessSupervisor implements AutoCloseable {
             c.process = p;
             c.startedAt = Instant.now();
             log.info("{} started (pid {}, {}{}), log {}", c.spec.label(), p.pid(), c.starts == 1 ? "first start"
-                    : "restart #" + (c.starts - 1), c.spec.env().isEmpty() ? "" : ", " + c.spec.env(), c.spec.logFile());
+                    : "restart #" + (c.starts - 1), c.spec.env().isEmpty() ? "" : ", " + c.spec.loggableEnv(), c.spec.logFile());
             c.exitHandled = p.onExit().thenAccept(done -> exited(c, done));
         } catch (IOException e) {
             // cannot even fork (no memory, bad java path): retry like a crash

@@ -1,6 +1,8 @@
 package bitsweep.worker.process;
 
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.TlsMaterial;
+import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,11 @@ import java.util.stream.Collectors;
  * @param simulate   {@code MIN-MAX} for the simulated trainer, or null for the real one
  * @param workerHeap each child's {@code -Xmx}, or null for {@link ChildJvm#defaultHeap}
  * @param parentPid  the node's pid: a child shuts down when this process is gone
+ * @param tls        the node's TLS material, or null: children get its paths as {@code -Dbitsweep.tls.*} and its
+ *                   passwords in their environment (never on their command line)
  */
 public record DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch, Path logDir, String simulate,
-                              String workerHeap, long parentPid) {
+                              String workerHeap, long parentPid, TlsMaterial tls) {
     public static final String MAIN_CLASS = "bitsweep.worker.process.DeviceProcessMain";
 
     /** One device process as the supervisor starts it. */
@@ -29,6 +33,18 @@ public record DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch,
                             Path scratch) {
         public String name() {
             return slot.name();
+        }
+
+        /** The environment as it may be logged: values of secret variables (passwords) masked. */
+        public Map<String, String> loggableEnv() {
+            Map<String, String> out = new java.util.TreeMap<>();
+            env.forEach((k, v) -> out.put(k, k.toUpperCase(java.util.Locale.ROOT).contains("PASSWORD") ? "***" : v));
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "ChildSpec[" + label() + ", command=" + command + ", env=" + loggableEnv() + ", log=" + logFile + "]";
         }
 
         /** How this process is named in logs and in the cluster: {@code worker-3:gpu(3)}. */
@@ -39,6 +55,17 @@ public record DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch,
 
     public DeviceProcesses {
         seeds = List.copyOf(seeds);
+    }
+
+    /** Children without TLS material of their own (plain TCP, or TLS from a {@code bitsweep.config} file). */
+    public DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch, Path logDir, String simulate,
+                           String workerHeap, long parentPid) {
+        this(seeds, bind, scratch, logDir, simulate, workerHeap, parentPid, null);
+    }
+
+    /** The same children, speaking TLS with {@code tls} (null: as configured). */
+    public DeviceProcesses withTls(TlsMaterial tls) {
+        return new DeviceProcesses(seeds, bind, scratch, logDir, simulate, workerHeap, parentPid, tls);
     }
 
     /** The command line, environment, log file and scratch folder of every slot. */
@@ -60,7 +87,13 @@ public record DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch,
                 args.add("--simulate");
                 args.add(simulate);
             }
-            out.add(new ChildSpec(slot, jvm.command(heap, slot, MAIN_CLASS, args), slot.env(),
+            Map<String, String> env = new HashMap<>(slot.env());
+            Map<String, String> properties = Map.of();
+            if (tls != null) {
+                env.putAll(tls.childEnv());
+                properties = tls.childProperties();
+            }
+            out.add(new ChildSpec(slot, jvm.command(heap, slot, properties, MAIN_CLASS, args), Map.copyOf(env),
                     logDir.resolve(slot.name() + ".log").toAbsolutePath(), dir));
         }
         return out;

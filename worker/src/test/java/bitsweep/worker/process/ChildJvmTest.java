@@ -89,4 +89,18 @@ class ChildJvmTest {
         assertEquals("4g", ChildJvm.checkHeap(" 4g"));
         assertThrows(IllegalArgumentException.class, () -> ChildJvm.checkHeap("lots"));
     }
+
+    @Test
+    void passwordPropertiesAreNeverPassedToAChildsCommandLine() {
+        ChildJvm node = new ChildJvm("/opt/jdk/bin/java",
+                List.of("-Dbitsweep.tls.key-store-password=hunter22", "-Dbitsweep.tls.key-store=/etc/b/node.p12"),
+                Map.of("bitsweep.tls.trust-store-password", "hunter33", "pekko.remote.artery.ssl.config-ssl-engine"
+                        + ".key-password", "hunter44"), "/app/bitsweep.jar", 24 * GIB);
+        DeviceSlot cpu = DeviceSlot.plan(List.of("cpu()"), 1, 2, null).get(0);
+        String cmd = String.join(" ", node.command("1g", cpu, Map.of("bitsweep.tls.enabled", "on"),
+                DeviceProcesses.MAIN_CLASS, List.of()));
+        assertFalse(cmd.contains("hunter") || cmd.contains("password"), cmd);
+        assertTrue(cmd.contains("-Dbitsweep.tls.key-store=/etc/b/node.p12") && cmd.contains("-Dbitsweep.tls.enabled=on"),
+                cmd);
+    }
 }
