@@ -11,6 +11,7 @@ import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.bops.BopsCalculator;
 import bitsweep.bops.BopsLayout;
 import bitsweep.bops.BopsReport;
+import bitsweep.bops.ExpectedBops;
 import bitsweep.bops.MacAssignment;
 import bitsweep.data.DatasetInfo;
 import bitsweep.quant.BayesianBitsQuantizer;
@@ -39,6 +40,7 @@ public final class QuantizedModel implements BitsModel {
     private final NDManager manager;
     private final BopsLayout layout;
     private final MacAssignment macs;
+    private final ExpectedBops expectedBops;
     private final List<NamedQuantizer> quantizers;
     private final RegType regType;
     private boolean frozen;
@@ -51,6 +53,7 @@ public final class QuantizedModel implements BitsModel {
         this.manager = manager;
         this.layout = layout;
         this.macs = new MacAssignment(layout);
+        this.expectedBops = new ExpectedBops(layout);
         this.quantizers = List.copyOf(quantizers);
         this.regType = regType;
     }
@@ -103,6 +106,15 @@ public final class QuantizedModel implements BitsModel {
         return list;
     }
 
+    /** The expected-BOPs form behind {@code --reg-type bop-exact}. */
+    public ExpectedBops expectedBops() {
+        return expectedBops;
+    }
+
+    public RegType regType() {
+        return regType;
+    }
+
     /** {@code R_i} of one quantizer (spec §5.1) on {@code m}. */
     public NDArray regularizerOf(BayesianBitsQuantizer q, NDManager m) {
         return q.regularizer(m, macs.stepCosts(q, regType == RegType.BOP));
@@ -110,6 +122,10 @@ public final class QuantizedModel implements BitsModel {
 
     @Override
     public NDArray regularizer(NDManager m) {
+        if (regType == RegType.BOP_EXACT) {
+            // after the fixed-gate swap nothing is left to regularise (BitsModel contract)
+            return bayesianBitsQuantizers().isEmpty() ? m.zeros(new Shape()) : expectedBops.regularizer(m);
+        }
         NDArray sum = null;
         for (BayesianBitsQuantizer q : bayesianBitsQuantizers()) {
             NDArray r = regularizerOf(q, m);
