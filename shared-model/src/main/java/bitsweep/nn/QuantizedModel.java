@@ -23,12 +23,15 @@ import bitsweep.quant.RegType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Bayesian Bits network with its BOP layout and regulariser: the {@link BitsModel} the trainer
  * uses. Created by {@link BitsModels}.
  */
 public final class QuantizedModel implements BitsModel {
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizedModel.class);
 
     /** A quantizer of the model and its name; the supplier follows the fixed-gate swap. */
     record NamedQuantizer(String name, int channels, Supplier<Quantizer> quantizer) {
@@ -54,6 +57,12 @@ public final class QuantizedModel implements BitsModel {
         this.layout = layout;
         this.macs = new MacAssignment(layout);
         this.expectedBops = new ExpectedBops(layout);
+        if (regType == RegType.BOP_EXACT) {
+            // the logged 'reg' is on another scale than bop's Σ R: say how to read it
+            LOG.info("{}: reg-type bop-exact, R = E[BOPs]/(4·M_max) with M_max = {} MACs; R × {} = expected relative "
+                    + "BOPs in %", architecture, layout.maxMacs(),
+                    String.format(java.util.Locale.ROOT, "%.5f", expectedBops.relativeBopsPerUnit()));
+        }
         this.quantizers = List.copyOf(quantizers);
         this.regType = regType;
     }
