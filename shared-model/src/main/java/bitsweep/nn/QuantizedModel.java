@@ -11,6 +11,7 @@ import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.bops.BopsCalculator;
 import bitsweep.bops.BopsLayout;
 import bitsweep.bops.BopsReport;
+import bitsweep.bops.ExpectedBops;
 import bitsweep.bops.MacAssignment;
 import bitsweep.data.DatasetInfo;
 import bitsweep.quant.BayesianBitsQuantizer;
@@ -22,12 +23,15 @@ import bitsweep.quant.RegType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Bayesian Bits network with its BOP layout and regulariser: the {@link BitsModel} the trainer
  * uses. Created by {@link BitsModels}.
  */
 public final class QuantizedModel implements BitsModel {
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizedModel.class);
 
     /** A quantizer of the model and its name; the supplier follows the fixed-gate swap. */
     record NamedQuantizer(String name, int channels, Supplier<Quantizer> quantizer) {
@@ -39,6 +43,7 @@ public final class QuantizedModel implements BitsModel {
     private final NDManager manager;
     private final BopsLayout layout;
     private final MacAssignment macs;
+    private final ExpectedBops expectedBops;
     private final List<NamedQuantizer> quantizers;
     private final RegType regType;
     private boolean frozen;
@@ -51,6 +56,13 @@ public final class QuantizedModel implements BitsModel {
         this.manager = manager;
         this.layout = layout;
         this.macs = new MacAssignment(layout);
+        this.expectedBops = new ExpectedBops(layout);
+        if (regType == RegType.BOP_EXACT) {
+            // the logged 'reg' is on another scale than bop's Σ R: say how to read it
+            LOG.info("{}: reg-type bop-exact, R = E[BOPs]/(4·M_max) with M_max = {} MACs; R × {} = expected relative "
+                    + "BOPs in %", architecture, layout.maxMacs(),
+                    String.format(java.util.Locale.ROOT, "%.5f", expectedBops.relativeBopsPerUnit()));
+        }
         this.quantizers = List.copyOf(quantizers);
         this.regType = regType;
     }
@@ -103,6 +115,15 @@ public final class QuantizedModel implements BitsModel {
         return list;
     }
 
+    /** The expected-BOPs form behind {@code --reg-type bop-exact}. */
+    public ExpectedBops expectedBops() {
+        return expectedBops;
+    }
+
+    public RegType regType() {
+        return regType;
+    }
+
     /** {@code R_i} of one quantizer (spec §5.1) on {@code m}. */
     public NDArray regularizerOf(BayesianBitsQuantizer q, NDManager m) {
         return q.regularizer(m, macs.stepCosts(q, regType == RegType.BOP));
@@ -110,6 +131,10 @@ public final class QuantizedModel implements BitsModel {
 
     @Override
     public NDArray regularizer(NDManager m) {
+        if (regType == RegType.BOP_EXACT) {
+            // after the fixed-gate swap nothing is left to regularise (BitsModel contract)
+            return bayesianBitsQuantizers().isEmpty() ? m.zeros(new Shape()) : expectedBops.regularizer(m);
+        }
         NDArray sum = null;
         for (BayesianBitsQuantizer q : bayesianBitsQuantizers()) {
             NDArray r = regularizerOf(q, m);

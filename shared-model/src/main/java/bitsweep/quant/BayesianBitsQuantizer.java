@@ -197,10 +197,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
     /** The residual decomposition with nested gates (spec §2.4), skipping terms behind a zero gate. */
     private NDArray decompose(NDArray xc, NDArray s2, boolean training) {
         float[] la = gateLogits();
-        int active = 0;
-        while (active < 4 && la[active] > HardConcrete.CUTOFF) {
-            active++; // spec §3.3: a logit ≤ −2 switches its gate and every higher one off, unevaluated
-        }
+        int active = activeGates(la);
         float[] z = new float[active];
         NDArray zArray = null;
         if (active > 0) {
@@ -243,6 +240,15 @@ public final class BayesianBitsQuantizer implements Quantizer {
             inner = z[k] == 1f ? t : t.mul(zArray.get(k));
         }
         return q2.add(inner);
+    }
+
+    /** Spec §3.3: how many of z_4 … z_32 are evaluated; a logit ≤ −2 switches its gate and every higher one off. */
+    private static int activeGates(float[] logits) {
+        int active = 0;
+        while (active < 4 && logits[active] > HardConcrete.CUTOFF) {
+            active++;
+        }
+        return active;
     }
 
     private NDArray prune(NDArray x, boolean training) {
@@ -391,6 +397,39 @@ public final class BayesianBitsQuantizer implements Quantizer {
         }
         NDArray p2 = Activation.sigmoid(Local.on(manager, pruneLogAlpha.getArray()).sub(offset)).mean();
         return p2.mul(steps.add(Local.scalar(manager, stepCost[0])));
+    }
+
+    // ---------------------------------------------------------------- expected bit width and keep ratio (bop-exact)
+
+    /** Bit-width increments b − b/2 of the steps 2→4, 4→8, 8→16, 16→32. */
+    private static final float[] STEP_GAIN = {2f, 4f, 8f, 16f};
+
+    /**
+     * Expected effective bit width under the training gates, a scalar on {@code manager}:
+     * {@code E[b] = 2 + Σ_k P(z_4 > 0)·…·P(z_k > 0)·(k − k/2)}, k = 4…32 (the nested gates make the
+     * k-bit residual count only when every lower gate is on). Gates that the −2 rule cuts are off in
+     * every forward pass, so their probability is taken as exactly 0 (the rule's deterministic
+     * counterpart): they add nothing and get no gradient, just as in the forward pass.
+     */
+    public NDArray expectedBits(NDManager manager) {
+        NDArray offset = Local.scalar(manager, (float) HardConcrete.LOG_RATIO);
+        NDArray p = Activation.sigmoid(Local.on(manager, logAlpha.getArray()).sub(offset));
+        int active = activeGates(gateLogits());
+        if (active < 4) {
+            float[] mask = new float[4];
+            Arrays.fill(mask, 0, active, 1f);
+            p = p.mul(manager.create(mask));
+        }
+        return p.cumProd(0).mul(manager.create(STEP_GAIN)).sum().add(Local.scalar(manager, 2f));
+    }
+
+    /** Expected output keep ratio {@code mean_c P(z_2c > 0)} on {@code manager}, or null without pruning gates. */
+    public NDArray expectedKeepRatio(NDManager manager) {
+        if (pruneLogAlpha == null) {
+            return null;
+        }
+        NDArray offset = Local.scalar(manager, (float) HardConcrete.LOG_RATIO);
+        return Activation.sigmoid(Local.on(manager, pruneLogAlpha.getArray()).sub(offset)).mean();
     }
 
     @Override

@@ -19,8 +19,11 @@ record SweepDefinition(String name, String experiment, Map<String, Setting> base
     record Setting(Object value, Pos pos) {
     }
 
-    /** A named set of flag overrides, e.g. {@code no-pruning: {include-pruning: false}}. */
-    record Variant(String name, Pos pos, Map<String, Setting> overrides) {
+    /**
+     * A named set of flag overrides, e.g. {@code no-pruning: {include-pruning: false}}, and optionally its
+     * own trial seeds ({@code seeds: [3, 4]} inside the variant; empty = the top-level {@code seeds}).
+     */
+    record Variant(String name, Pos pos, Map<String, Setting> overrides, List<Setting> seeds) {
     }
 
     /** One entry of {@code parameters:}. */

@@ -65,15 +65,18 @@ public final class SweepExpander {
             return trials; // already reported; every trial would repeat the same complaint
         }
         List<Variant> variants = def.variants().isEmpty()
-                ? List.of(new Variant(DEFAULT_VARIANT, Pos.START, Map.of())) : def.variants();
+                ? List.of(new Variant(DEFAULT_VARIANT, Pos.START, Map.of(), List.of())) : def.variants();
         List<Axis> axes = new ArrayList<>(def.axes());
         axes.sort(Comparator.comparing(Axis::flag));
         List<Map<String, Setting>> points = def.method().equals(SweepDefinition.RANDOM)
                 ? sample(axes, def.runCap(), def.sampleSeed()) : grid(axes);
-        List<Setting> seeds = def.seeds().isEmpty() ? List.of(new Setting(0L, Pos.START)) : def.seeds();
+        List<Setting> topSeeds = def.seeds().isEmpty() ? List.of(new Setting(0L, Pos.START)) : def.seeds();
 
         Map<String, Pos> ids = new HashMap<>();
+        int expected = 0;
         for (Variant variant : variants) {
+            List<Setting> seeds = variant.seeds().isEmpty() ? topSeeds : variant.seeds();
+            expected += points.size() * seeds.size();
             for (Map<String, Setting> point : points) {
                 for (Setting seed : seeds) {
                     Map<String, Setting> settings = new LinkedHashMap<>(def.base());
@@ -93,7 +96,6 @@ public final class SweepExpander {
                 }
             }
         }
-        int expected = variants.size() * points.size() * seeds.size();
         if (def.method().equals(SweepDefinition.RANDOM) && problems.isEmpty() && trials.size() < expected) {
             LOG.warn("{}: random sampling drew {} duplicate points; each runs once ({} trials)", def.name(),
                     expected - trials.size(), trials.size());

@@ -52,8 +52,8 @@ final class SweepReader {
             "model", "set 'model' once at the top level of the sweep file",
             "data-dir", "set 'data-dir' once at the top level of the sweep file",
             "checkpoint-every", "set 'checkpoint-every' once at the top level of the sweep file",
-            "seed", "list trial seeds in the top-level 'seeds: [..]' (the top-level 'seed' is the sampling seed "
-                    + "of method: random)");
+            "seed", "list trial seeds in 'seeds: [..]', at the top level or inside a variant for that variant only "
+                    + "(the top-level 'seed' is the sampling seed of method: random)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Problems problems;
@@ -355,27 +355,40 @@ final class SweepReader {
     }
 
     private List<Setting> readSeeds(NodeTuple t) {
+        return readSeeds(t, "seeds");
+    }
+
+    private static NodeTuple tuple(MappingNode m, String key) {
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private List<Setting> readSeeds(NodeTuple t, String key) {
         List<Setting> seeds = new ArrayList<>();
         if (t == null) {
             return seeds;
         }
         Node node = t.getValueNode();
         if (!(node instanceof SequenceNode seq)) {
-            problems.add(Pos.of(node), "seeds: expected a list of integers like [0, 1, 2], got " + kind(node));
+            problems.add(Pos.of(node), key + ": expected a list of integers like [0, 1, 2], got " + kind(node));
             return seeds;
         }
         if (seq.getValue().isEmpty()) {
-            problems.add(Pos.of(node), "seeds: empty list; expected at least one integer seed");
+            problems.add(Pos.of(node), key + ": empty list; expected at least one integer seed");
         }
         Map<Long, Pos> seen = new HashMap<>();
         for (Node item : seq.getValue()) {
-            Long s = integer(item, "seeds", 0, Long.MAX_VALUE);
+            Long s = integer(item, key, 0, Long.MAX_VALUE);
             if (s == null) {
                 continue;
             }
             Pos first = seen.putIfAbsent(s, Pos.of(item));
             if (first != null) {
-                problems.add(Pos.of(item), "seeds: duplicate seed " + s + " (first at " + first + ")");
+                problems.add(Pos.of(item), key + ": duplicate seed " + s + " (first at " + first + ")");
                 continue;
             }
             seeds.add(new Setting(s, Pos.of(item)));
@@ -403,14 +416,17 @@ final class SweepReader {
                         + "'.', '_' or '-' (it becomes part of trial ids)");
                 continue;
             }
-            Map<String, Setting> overrides = flagMap(v.getValueNode(), "variants." + name);
+            // 'seeds' in a variant replaces the top-level list for that variant's trials only
+            NodeTuple ownSeeds = v.getValueNode() instanceof MappingNode m ? tuple(m, "seeds") : null;
+            List<Setting> seeds = ownSeeds == null ? List.of() : readSeeds(ownSeeds, "variants." + name + ".seeds");
+            Map<String, Setting> overrides = flagMap(v.getValueNode(), "variants." + name, Set.of("seeds"));
             for (Map.Entry<String, Setting> e : overrides.entrySet()) {
                 if (swept.contains(e.getKey())) {
                     problems.add(e.getValue().pos(), "variants." + name + ": '" + e.getKey() + "' is also swept in "
                             + "'parameters'; the swept value would silently win, so set it in one place only");
                 }
             }
-            variants.add(new Variant(name, Pos.of(v.getKeyNode()), overrides));
+            variants.add(new Variant(name, Pos.of(v.getKeyNode()), overrides, seeds));
         }
         return variants;
     }
@@ -509,6 +525,11 @@ final class SweepReader {
 
     /** A mapping of trainer flags ({@code base:} or a variant), typed; bad entries are reported. */
     private Map<String, Setting> flagMap(Node node, String where) {
+        return flagMap(node, where, Set.of());
+    }
+
+    /** As {@link #flagMap(Node, String)}, leaving out the non-flag keys {@code skip} (read elsewhere). */
+    private Map<String, Setting> flagMap(Node node, String where, Set<String> skip) {
         Map<String, Setting> out = new LinkedHashMap<>();
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
             return out; // "no-pruning:" with nothing after it: an empty override set
@@ -519,6 +540,9 @@ final class SweepReader {
         }
         for (NodeTuple t : map.values()) {
             String flag = ((ScalarNode) t.getKeyNode()).getValue();
+            if (skip.contains(flag)) {
+                continue;
+            }
             if (!checkFlagName(flag, t.getKeyNode(), where)) {
                 continue;
             }

@@ -38,6 +38,9 @@ public final class TrialIds {
         Map<String, Object> config = new TreeMap<>(TrialFlags.toMap(resolved));
         config.remove("data-dir");
         config.remove("checkpoint-every");
+        if (Integer.valueOf(1).equals(config.get("gate-samples"))) {
+            config.remove("gate-samples"); // added later: its default must keep the ids of existing sweeps
+        }
         if (config.remove("pretrained") != null) {
             config.put("pretrained", true);
         }

@@ -122,7 +122,8 @@ public final class DjlTrialRunner implements TrialRunner {
             throw new CheckpointUnreadableException("trial " + request.trialId() + ": cannot resume from "
                     + request.resumeFrom() + ": " + e.getMessage(), e);
         }
-        List<String> diff = differences(c.config(), cfg);
+        // re-resolved so that a flag added since the checkpoint was written (e.g. gate-samples) compares at its default
+        List<String> diff = differences(c.config().resolved(), cfg);
         if (!diff.isEmpty()) {
             throw new TrialFailedException("trial " + request.trialId() + ": checkpoint " + request.resumeFrom()
                     + " was written with different settings (" + String.join(", ", diff) + "); resume with the "

@@ -49,7 +49,8 @@ public record TrialConfig(
         @JsonProperty("seed") Long seed,
         @JsonProperty("limit-train") Integer limitTrain,
         @JsonProperty("limit-test") Integer limitTest,
-        @JsonProperty("checkpoint-every") Integer checkpointEvery) {
+        @JsonProperty("checkpoint-every") Integer checkpointEvery,
+        @JsonProperty("gate-samples") Integer gateSamples) {
 
     /**
      * Returns a copy with every null field filled from the experiment preset (spec §8.2) and then

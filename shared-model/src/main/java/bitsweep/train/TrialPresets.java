@@ -73,7 +73,8 @@ public final class TrialPresets {
                 or(c.seed(), 0L),
                 c.limitTrain(),
                 c.limitTest(),
-                or(c.checkpointEvery(), 1));
+                or(c.checkpointEvery(), 1),
+                or(c.gateSamples(), 1));
         validate(r, model);
         return r;
     }
@@ -89,7 +90,7 @@ public final class TrialPresets {
         oneOf(errors, "optimizer-q", r.optimizerQ(), "adam", "sgd");
         oneOf(errors, "optimizer-s", r.optimizerS(), "adam", "sgd");
         oneOf(errors, "learned-scale", r.learnedScale(), "range", "scale", "none");
-        oneOf(errors, "reg-type", r.regType(), "bop", "const");
+        oneOf(errors, "reg-type", r.regType(), "bop", "const", "bop-exact");
         finite(errors, "gamma-4-init", r.gamma4Init());
         finite(errors, "gamma-8-init", r.gamma8Init());
         finite(errors, "gamma-16-init", r.gamma16Init());
@@ -107,6 +108,11 @@ public final class TrialPresets {
         atLeast(errors, "eval-every", r.evalEvery(), 1);
         atLeast(errors, "fixed-gate-finetune-epochs", r.fixedGateFinetuneEpochs(), 0);
         atLeast(errors, "checkpoint-every", r.checkpointEvery(), 1);
+        atLeast(errors, "gate-samples", r.gateSamples(), 1);
+        if (r.gateSamples() > r.batchSize()) {
+            errors.add("gate-samples: expected at most batch-size (" + r.batchSize() + ") gate samples per step, got "
+                    + r.gateSamples() + " (each sample gets its own slice of the batch)");
+        }
         if (r.limitTrain() != null) {
             atLeast(errors, "limit-train", r.limitTrain(), 1);
         }

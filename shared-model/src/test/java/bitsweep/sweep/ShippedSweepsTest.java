@@ -42,6 +42,7 @@ class ShippedSweepsTest {
     void everyShippedSweepParsesWithTheExpectedTrialCount() throws Exception {
         Map<String, Integer> expected = Map.of(
                 "mnist-lenet5.yaml", 12,
+                "mnist-lenet5-bops-study.yaml", 7,
                 "cifar10-vgg7.yaml", 12,
                 "imagenet-resnet18.yaml", 12,
                 "imagenet-resnet18-ablations.yaml", 18,
@@ -79,6 +80,26 @@ class ShippedSweepsTest {
             assertEquals(List.of(6.0, 6.0, -6.0, -6.0), List.of(c.gamma4Init(), c.gamma8Init(), c.gamma16Init(),
                     c.gamma32Init()));
             assertEquals(t.variant().equals("pruning"), c.includePruning());
+        }
+    }
+
+    /** Issue 12: bop on new seeds, bop-exact at two MU values on the old seeds, bop with 4 gate samples. */
+    @Test
+    void mnistBopsStudyComparesTheRegularisersOnTheReadmeRun() throws Exception {
+        Sweep s = load("mnist-lenet5-bops-study.yaml");
+        List<String> trials = s.trials().stream().map(t -> t.variant() + " " + t.config().regType() + " mu"
+                + t.config().gatingLambda() + " K" + t.config().gateSamples() + " s" + t.config().seed()).toList();
+        assertEquals(List.of("bop bop mu0.1 K1 s3", "bop bop mu0.1 K1 s4",
+                "bop-exact-x2 bop-exact mu0.2 K1 s0", "bop-exact-x2 bop-exact mu0.2 K1 s1",
+                "bop-exact-x4 bop-exact mu0.4 K1 s0", "bop-exact-x4 bop-exact mu0.4 K1 s1",
+                "bop-gs4 bop mu0.1 K4 s0"), trials);
+        for (TrialSpec t : s.trials()) {
+            TrialConfig c = t.config();
+            assertEquals(100, c.epochs());
+            assertEquals(128, c.batchSize());
+            assertTrue(c.includePruning());
+            assertEquals(List.of(6.0, 6.0, -6.0, -6.0), List.of(c.gamma4Init(), c.gamma8Init(), c.gamma16Init(),
+                    c.gamma32Init()));
         }
     }
 

@@ -45,6 +45,37 @@ class SweepExpansionTest {
         assertEquals(false, s.trials().get(8).config().includePruning());
     }
 
+    /** A variant's own 'seeds' replace the top-level list for that variant only. */
+    @Test
+    void variantSeedsReplaceTheTopLevelSeedsForThatVariant() throws Exception {
+        Sweep s = parse("""
+                experiment: mnist
+                method: grid
+                variants:
+                  bop: {reg-type: bop, seeds: [3, 4]}
+                  exact: {reg-type: bop-exact}
+                  ablation: {gate-samples: 4, seeds: [0]}
+                seeds: [0, 1]
+                """);
+        List<String> got = s.trials().stream().map(t -> t.variant() + ":" + t.config().seed()).toList();
+        assertEquals(List.of("bop:3", "bop:4", "exact:0", "exact:1", "ablation:0"), got);
+        assertEquals("bop-exact", s.trials().get(2).config().regType());
+        assertEquals(4, s.trials().get(4).config().gateSamples());
+    }
+
+    @Test
+    void badVariantSeedsAreReportedAtTheVariant() {
+        SweepFileException e = org.junit.jupiter.api.Assertions.assertThrows(SweepFileException.class, () -> parse("""
+                experiment: mnist
+                method: grid
+                variants:
+                  bop: {seeds: [3, 3]}
+                  odd: {seeds: seven}
+                """));
+        assertTrue(e.getMessage().contains("variants.bop.seeds: duplicate seed 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("variants.odd.seeds: expected a list of integers"), e.getMessage());
+    }
+
     @Test
     void trialConfigIsBaseThenVariantThenAxisThenSeedResolved() throws Exception {
         Sweep s = parse("""

@@ -103,6 +103,18 @@ class TrialIdTest {
         assertEquals(ids(SWEEP), ids(SWEEP.replace("  epochs: 3\n", "  epochs: 3\n  batch-size: 128\n")));
     }
 
+    /** gate-samples came later: its default 1 is left out of the hash, so ids of earlier sweeps stay. */
+    @Test
+    void defaultGateSamplesKeepsTheIdAndOtherValuesChangeIt() throws Exception {
+        List<String> before = ids(SWEEP);
+        assertEquals(before, ids(SWEEP.replace("  epochs: 3\n", "  epochs: 3\n  gate-samples: 1\n")));
+        List<String> four = ids(SWEEP.replace("  epochs: 3\n", "  epochs: 3\n  gate-samples: 4\n"));
+        assertTrue(before.stream().noneMatch(four::contains));
+        TrialSpec t = SweepParser.parse(SWEEP, FILE, Map.of()).trials().get(0);
+        assertEquals(1, t.config().gateSamples());
+        assertTrue(!TrialIds.canonicalJson(t.variant(), t.config()).contains("gate-samples"));
+    }
+
     @Test
     void changingATrainingFlagChangesEveryId() throws Exception {
         List<String> before = ids(SWEEP);

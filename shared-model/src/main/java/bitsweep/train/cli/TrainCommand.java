@@ -82,7 +82,7 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
     @Option(names = "--include-pruning", arity = "0..1", fallbackValue = "true",
             description = "channel pruning gates (default true; --include-pruning=false for quantization only)")
     Boolean includePruning;
-    @Option(names = "--reg-type", description = "bop or const")
+    @Option(names = "--reg-type", description = "bop (paper), const, or bop-exact (expected BOPs; docs/regularisers.md)")
     String regType;
     @Option(names = "--lr-schedule", description = "linear | none | multistep:E1:E2… | cosine:ETA_MIN")
     String lrSchedule;
@@ -114,6 +114,10 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
     Integer limitTest;
     @Option(names = "--checkpoint-every", description = "checkpoint every N epochs (default 1)")
     Integer checkpointEvery;
+
+    @Option(names = "--gate-samples", description = "ablation: K independent gate samples per step, each on 1/K of "
+            + "the batch (as K DataParallel replicas); default 1")
+    Integer gateSamples;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu() or gpu(N) (default ${DEFAULT-VALUE})")
     String device;
@@ -204,7 +208,7 @@ public final class TrainCommand implements Callable<Integer>, Subcommand {
                 gamma16Init, gamma32Init, gatingLambda, learningRate, learningRateQ, learningRateS, optimizer,
                 optimizerQ, optimizerS, momentum, batchSize, epochs, evalEvery, learnedScale, includePruning, regType,
                 lrSchedule, fixedGateFinetuneEpochs, pruneOnly, fixed8bit, fixed48bit, pretrainedFile(), weightDecay, seed,
-                limitTrain, limitTest, checkpointEvery);
+                limitTrain, limitTest, checkpointEvery, gateSamples);
         if (resume == null) {
             return flags;
         }

@@ -2,13 +2,11 @@ package bitsweep.train.loop;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -114,6 +112,10 @@ public final class TrainingSession {
 
     public Outcome run(Checkpoint resume) throws TrialFailedException, TrialCancelledException {
         startNanos = System.nanoTime();
+        if (cfg.gateSamples() > 1) {
+            LOG.info("[{}] gate-samples {}: every step forwards {} slices of the batch, each with its own gate sample "
+                    + "(ablation, docs/regularisers.md)", trialId, cfg.gateSamples(), cfg.gateSamples());
+        }
         initializeRanges();
         int epochsDone = 0;
         String phase = Checkpoint.PHASE_BAYESIAN_BITS;
@@ -271,9 +273,9 @@ public final class TrainingSession {
             // Never NDArray.op(Number) on the autograd path: DJL frees that scalar's buffer at once while
             // autograd keeps it for backward (garbage gradients after a GC). Scalars live in bm instead.
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = model.block().forward(new ParameterStore(bm, false), new NDList(x), true)
-                        .singletonOrThrow();
-                NDArray ceLoss = ce.evaluate(new NDList(y), new NDList(logits));
+                // fine-tuning has no gates left to sample: one forward, whatever --gate-samples says
+                int samples = bayesianBits ? cfg.gateSamples() : 1;
+                NDArray ceLoss = GateSampledCrossEntropy.evaluate(model.block(), ce, bm, x, y, samples);
                 NDArray total = ceLoss;
                 if (bayesianBits) {
                     NDArray reg = model.regularizer(bm);

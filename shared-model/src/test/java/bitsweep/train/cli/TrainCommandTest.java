@@ -41,13 +41,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void bopExactAndGateSamplesAreFlags() throws Exception {
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs("--experiment", "mnist", "--reg-type", "bop-exact", "--gate-samples", "4");
+        TrialConfig c = cmd.config().resolved();
+        assertEquals("bop-exact", c.regType());
+        assertEquals(4, c.gateSamples());
+        TrainCommand plain = new TrainCommand();
+        new CommandLine(plain).parseArgs("--experiment", "mnist");
+        assertEquals(1, plain.config().resolved().gateSamples());
+        assertEquals("bop", plain.config().resolved().regType());
+    }
+
+    @Test
+    void badGateSamplesAreReportedByName() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("--experiment", "mnist", "--gate-samples", "0"));
+        assertTrue(err.toString().contains("--gate-samples: expected an integer >= 1, got 0"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, cli.execute("--experiment", "mnist", "--batch-size", "8", "--gate-samples", "16"));
+        assertTrue(err.toString().contains("--gate-samples: expected at most batch-size (8)"), err.toString());
+    }
+
+    @Test
     void badFlagValuesAreReportedByNameWithExitCode2() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new TrainCommand());
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("--experiment", "mnist", "--reg-type", "bops", "--epochs", "0");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("--reg-type: expected one of bop, const, got 'bops'"), err.toString());
+        assertTrue(err.toString().contains("--reg-type: expected one of bop, const, bop-exact, got 'bops'"), err.toString());
         assertTrue(err.toString().contains("--epochs: expected an integer >= 1, got 0"), err.toString());
     }
 }

@@ -146,6 +146,33 @@ class TrainingSessionTest {
         }
     }
 
+    private static List<EpochMetrics> bayesianBitsRun(Map<String, Object> overrides) throws Exception {
+        TrialConfig cfg = config(overrides);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Seeds.seedEngine(cfg.seed(), 0);
+            BitsModel model = BitsModels.create(cfg, m);
+            return new TrainingSession("g", cfg, model, new SyntheticDigits(1000, 1), new SyntheticDigits(200, 2), m,
+                    TrialListener.NONE, CancellationToken.none(), null).run(null).history();
+        }
+    }
+
+    /** --gate-samples reaches the step: 1 repeats the flagless run exactly, 4 trains differently (and finitely). */
+    @Test
+    void gateSamplesOneRepeatsTheRunAndFourChangesIt() throws Exception {
+        double base = bayesianBitsRun(Map.of("epochs", 1)).get(0).trainLoss();
+        assertEquals(base, bayesianBitsRun(Map.of("epochs", 1, "gate-samples", 1)).get(0).trainLoss(), 0.0);
+        double four = bayesianBitsRun(Map.of("epochs", 1, "gate-samples", 4)).get(0).trainLoss();
+        assertTrue(Double.isFinite(four) && four != base, "loss with 4 gate samples " + four + " vs " + base);
+    }
+
+    /** bop-exact trains: a finite loss whose regulariser part is the scaled expected BOPs (≈ 20.8 at the start). */
+    @Test
+    void bopExactRegulariserTrains() throws Exception {
+        EpochMetrics e = bayesianBitsRun(Map.of("epochs", 1, "reg-type", "bop-exact")).get(0);
+        assertTrue(Double.isFinite(e.trainLoss()));
+        assertTrue(e.trainReg() > 15 && e.trainReg() < 21, "mean Σ R " + e.trainReg());
+    }
+
     @Test
     void nonFiniteLossFailsTheTrialWithTheBatchPosition() {
         TrialConfig cfg = config(Map.of("epochs", 1));
