@@ -55,7 +55,8 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
         String heap = deviceOptions.workerHeap();
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
-        SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(), slots, simulate,
+        SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(),
+                options.journalStore(resultsDir), slots, simulate,
                 heap, options.statusInterval(), SweepCompletionHook.discovered(), onDeviceProcessesStarted);
         System.out.print(StatusCommand.render(done.trials()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);

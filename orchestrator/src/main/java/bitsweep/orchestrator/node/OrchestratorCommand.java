@@ -1,6 +1,8 @@
 package bitsweep.orchestrator.node;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig;
@@ -57,25 +59,27 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
         Path resultsDir = options.resultsDir(sweep);
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
-        SweepCompletion done = run(sweep, resultsDir, options.fresh(), self, seedList, minWorkers,
-                options.statusInterval());
+        SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
+                seedList, minWorkers, options.statusInterval());
         return done.count("failed") == 0 ? 0 : 1;
     }
 
     /** Starts an orchestrator node and blocks until its sweep is complete. */
-    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
-                                      int minWorkers, Duration statusEvery) throws Exception {
-        OrchestratorNode.prepareResults(resultsDir, fresh);
-        LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator").journalUnder(resultsDir).build());
-        try {
-            SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
-                    .withStatusInterval(statusEvery);
-            return OrchestratorNode.startSupervisor(system, settings).completion().get();
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get();
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
+                                      List<HostPort> seeds, int minWorkers, Duration statusEvery) throws Exception {
+        // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
+        try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name())) {
+            LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
+            ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
+                    journal.configure(ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator")).build());
+            try {
+                SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
+                        .withStatusInterval(statusEvery);
+                return OrchestratorNode.startSupervisor(system, settings).completion().get();
+            } finally {
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get();
+            }
         }
     }
 }
