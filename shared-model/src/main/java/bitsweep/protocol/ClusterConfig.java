@@ -48,11 +48,34 @@ public final class ClusterConfig {
         return this;
     }
 
-    /** Journal and snapshots live under {@code <resultsDir>/journal}. */
+    /**
+     * The default journal: events and snapshots in an embedded H2 database,
+     * {@code <resultsDir>/journal/bitsweep.mv.db}. The tables are created on first connection
+     * (idempotent script), so a results folder needs no set-up.
+     */
     public ClusterConfig journalUnder(Path resultsDir) {
-        Path journal = resultsDir.resolve("journal").toAbsolutePath();
-        values.put("bitsweep.file-journal.dir", journal.toString());
-        values.put("pekko.persistence.snapshot-store.local.dir", journal.resolve("snapshots").toString());
+        return journalDatabase(h2Url(resultsDir.resolve("journal").resolve("bitsweep")), "slick.jdbc.H2Profile$",
+                "org.h2.Driver", "", "");
+    }
+
+    /**
+     * H2 in file mode. WRITE_DELAY=0: a commit reaches the file before the plugin acknowledges the write,
+     * so a killed process loses nothing acknowledged (H2 does not fsync every commit; see docs/cluster.md).
+     */
+    public static String h2Url(Path databaseFile) {
+        return "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";WRITE_DELAY=0"
+                + ";INIT=RUNSCRIPT FROM 'classpath:bitsweep/journal/h2-schema.sql'";
+    }
+
+    /** The journal and snapshot store's database (pekko-persistence-jdbc's shared database "bitsweep"). */
+    public ClusterConfig journalDatabase(String jdbcUrl, String slickProfile, String driver, String user,
+                                         String password) {
+        String db = "pekko-persistence-jdbc.shared-databases.bitsweep.";
+        values.put(db + "profile", slickProfile);
+        values.put(db + "db.url", jdbcUrl);
+        values.put(db + "db.driver", driver);
+        values.put(db + "db.user", user);
+        values.put(db + "db.password", password);
         return this;
     }
 

@@ -1,6 +1,8 @@
 package bitsweep.app.bench;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
@@ -52,7 +54,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("bitsweep-bench");
         Path results = dir.resolve("results");
-        OrchestratorNode.prepareResults(results, true);
+        // journals into embedded H2 like a default `run`
+        SweepJournal journal = OrchestratorNode.prepareResults(results, true, new JournalStore.Embedded(results),
+                "bench-scheduler");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -60,8 +64,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         HostPort self = new HostPort("127.0.0.1", port);
         int workers = jvms * workersPerJvm;
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(self).seeds(List.of(self)).roles("orchestrator").journalUnder(results)
-                        .build());
+                journal.configure(ClusterConfig.node().bind(self).seeds(List.of(self)).roles("orchestrator")).build());
         List<Process> children = new ArrayList<>();
         List<Path> latencyFiles = new ArrayList<>();
         try {
@@ -100,6 +103,8 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         } finally {
             children.forEach(Process::destroyForcibly);
             system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get();
+            journal.close();
         }
     }
 

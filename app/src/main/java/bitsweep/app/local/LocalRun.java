@@ -1,5 +1,7 @@
 package bitsweep.app.local;
 
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.LogFiles;
 import bitsweep.orchestrator.node.OrchestratorNode;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
@@ -43,25 +45,27 @@ public final class LocalRun {
     private LocalRun() {
     }
 
-    /** In-process local mode (see the class comment: simulated runners or one DJL device only). */
+    /** In-process local mode (see the class comment: simulated runners or one DJL device only); embedded journal. */
     public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, List<String> devices,
                                       TrialRunnerFactory runners, Duration statusEvery, SweepCompletionHook hook)
             throws Exception {
-        OrchestratorNode.prepareResults(resultsDir, fresh);
-        LogFiles.attach(resultsDir.resolve("logs").resolve("run.log"));
-        ActorSystem<Void> system = ActorSystem.create(
-                WorkerNode.workers(devices, runners, resultsDir.resolve("scratch"), AssignmentLatency.none()),
-                ClusterConfig.SYSTEM_NAME,
-                ClusterConfig.node().bind(new HostPort("127.0.0.1", 0)).seeds(List.of())
-                        .roles("orchestrator", "worker").journalUnder(resultsDir).build());
-        try {
-            OrchestratorNode.joinSelfIfNoSeeds(system);
-            SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withStatusInterval(statusEvery)
-                    .withHook(hook);
-            return OrchestratorNode.startSupervisor(system, settings).completion().get();
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get();
+        try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh,
+                new JournalStore.Embedded(resultsDir), sweep.name())) {
+            LogFiles.attach(resultsDir.resolve("logs").resolve("run.log"));
+            ActorSystem<Void> system = ActorSystem.create(
+                    WorkerNode.workers(devices, runners, resultsDir.resolve("scratch"), AssignmentLatency.none()),
+                    ClusterConfig.SYSTEM_NAME,
+                    journal.configure(ClusterConfig.node().bind(new HostPort("127.0.0.1", 0)).seeds(List.of())
+                            .roles("orchestrator", "worker")).build());
+            try {
+                OrchestratorNode.joinSelfIfNoSeeds(system);
+                SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withStatusInterval(statusEvery)
+                        .withHook(hook);
+                return OrchestratorNode.startSupervisor(system, settings).completion().get();
+            } finally {
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get();
+            }
         }
     }
 
@@ -78,26 +82,40 @@ public final class LocalRun {
     public static SweepCompletion runWithDeviceProcesses(Sweep sweep, Path resultsDir, boolean fresh,
                                                          List<DeviceSlot> slots, String simulate, String workerHeap,
                                                          Duration statusEvery, SweepCompletionHook hook,
-                                                         Consumer<DeviceProcessSupervisor> started) throws Exception {
-        return runWithDeviceProcesses(sweep, resultsDir, fresh, slots, simulate, workerHeap, statusEvery, hook, started,
-                NodeSecurity.loopbackPlain());
+                                                         Consumer<DeviceProcessSupervisor> started,
+                                                         NodeSecurity security) throws Exception {
+        return runWithDeviceProcesses(sweep, resultsDir, fresh, new JournalStore.Embedded(resultsDir), slots, simulate,
+                workerHeap, statusEvery, hook, started, security);
     }
 
     /**
-     * As above, with TLS when {@code security} carries TLS material: this node and every device process
-     * then speak mutually authenticated TLS over loopback (the node certificate must name 127.0.0.1).
+     * As above, with the given journal store (embedded in the results folder, or PostgreSQL). With TLS
+     * when {@code security} carries TLS material, this node and every device process speak mutually
+     * authenticated TLS over loopback (the node certificate must name 127.0.0.1).
      */
     public static SweepCompletion runWithDeviceProcesses(Sweep sweep, Path resultsDir, boolean fresh,
-                                                         List<DeviceSlot> slots, String simulate, String workerHeap,
-                                                         Duration statusEvery, SweepCompletionHook hook,
+                                                         JournalStore store, List<DeviceSlot> slots, String simulate,
+                                                         String workerHeap, Duration statusEvery,
+                                                         SweepCompletionHook hook,
                                                          Consumer<DeviceProcessSupervisor> started,
                                                          NodeSecurity security) throws Exception {
-        OrchestratorNode.prepareResults(resultsDir, fresh);
+        // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
+        try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name())) {
+            return runWithDeviceProcesses(sweep, resultsDir, journal, slots, simulate, workerHeap, statusEvery, hook,
+                    started, security);
+        }
+    }
+
+    private static SweepCompletion runWithDeviceProcesses(Sweep sweep, Path resultsDir, SweepJournal journal,
+                                                          List<DeviceSlot> slots, String simulate, String workerHeap,
+                                                          Duration statusEvery, SweepCompletionHook hook,
+                                                          Consumer<DeviceProcessSupervisor> started,
+                                                          NodeSecurity security) throws Exception {
         LogFiles.attach(resultsDir.resolve("logs").resolve("run.log"));
         security.announce("local run");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                security.applyTo(ClusterConfig.node().bind(new HostPort("127.0.0.1", 0)).seeds(List.of())
-                        .roles("orchestrator").journalUnder(resultsDir)).build());
+                security.applyTo(journal.configure(ClusterConfig.node().bind(new HostPort("127.0.0.1", 0))
+                        .seeds(List.of()).roles("orchestrator"))).build());
         DeviceProcessSupervisor children = null;
         try {
             OrchestratorNode.joinSelfIfNoSeeds(system);

@@ -63,8 +63,9 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
         String heap = deviceOptions.workerHeap();
         Path resultsDir = options.resultsDir(sweep);
         long start = System.nanoTime();
-        SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(), slots, simulate,
-                heap, options.statusInterval(), SweepCompletionHook.discovered(), onDeviceProcessesStarted, security);
+        SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(),
+                options.journalStore(resultsDir), slots, simulate, heap, options.statusInterval(),
+                SweepCompletionHook.discovered(), onDeviceProcessesStarted, security);
         System.out.print(StatusCommand.render(done.trials(), sweep.metric()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A child JVM on this machine running {@link ClusterTestNode} (or another main) with the test class path. */
 final class ChildJvm implements AutoCloseable {
@@ -27,6 +28,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Path log, String mainClass, List<String> jvmArgs, String... args) throws IOException {
+        return start(log, Map.of(), mainClass, jvmArgs, args);
+    }
+
+    /** With {@code env} added to this JVM's environment (e.g. the journal database's user and password). */
+    static ChildJvm start(Path log, Map<String, String> env, String mainClass, List<String> jvmArgs, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
@@ -38,7 +45,9 @@ final class ChildJvm implements AutoCloseable {
         cmd.add(classPath());
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new ChildJvm(p, log);
     }
 

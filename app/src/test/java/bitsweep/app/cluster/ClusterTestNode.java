@@ -1,5 +1,6 @@
 package bitsweep.app.cluster;
 
+import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.node.OrchestratorCommand;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig.HostPort;
@@ -22,7 +23,7 @@ import java.util.Map;
  * orchestrator} / {@code bitsweep worker}, with the sweep built in code (no sweep-file parser).
  *
  * <pre>
- * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS
+ * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS [JOURNAL [SWEEP_NAME]]
  * worker SEED_PORT SCRATCH_DIR TRIAL_MILLIS WORKERS
  * </pre>
  */
@@ -34,9 +35,12 @@ public final class ClusterTestNode {
         switch (args[0]) {
             case "orchestrator" -> {
                 int port = Integer.parseInt(args[1]);
-                Sweep sweep = sweep(Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                String name = args.length > 7 ? args[7] : "multi-jvm";
+                Sweep sweep = sweep(name, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 HostPort self = new HostPort("127.0.0.1", port);
-                SweepCompletion done = OrchestratorCommand.run(sweep, Path.of(args[2]), false, self, List.of(self),
+                Path results = Path.of(args[2]);
+                JournalStore store = JournalStore.parse(args.length > 6 ? args[6] : null, results, System.getenv());
+                SweepCompletion done = OrchestratorCommand.run(sweep, results, false, store, self, List.of(self),
                         Integer.parseInt(args[5]), Duration.ofSeconds(2));
                 System.exit(done.count("completed") == sweep.trials().size() ? 0 : 3);
             }
@@ -53,14 +57,14 @@ public final class ClusterTestNode {
         }
     }
 
-    static Sweep sweep(int trials, int epochs) throws Exception {
+    static Sweep sweep(String name, int trials, int epochs) throws Exception {
         TrialConfig config = new ObjectMapper().readValue("{\"experiment\":\"mnist\",\"epochs\":" + epochs
                 + ",\"checkpoint-every\":1}", TrialConfig.class);
         List<TrialSpec> specs = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
-            specs.add(new TrialSpec("trial-" + i, "multi-jvm", i % 2 == 0 ? "pruning" : "no-pruning",
+            specs.add(new TrialSpec("trial-" + i, name, i % 2 == 0 ? "pruning" : "no-pruning",
                     Map.of("index", i), config));
         }
-        return new Sweep("multi-jvm", Path.of("multi-jvm.yaml"), "mnist", specs, 3, 0);
+        return new Sweep(name, Path.of(name + ".yaml"), "mnist", specs, 3, 0);
     }
 }

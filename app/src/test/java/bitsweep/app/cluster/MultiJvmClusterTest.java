@@ -17,13 +17,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real JVMs on 127.0.0.1: one orchestrator and two worker nodes running a sweep with the simulated
- * trainer, with {@code kill -9} (destroyForcibly) of a worker and of the orchestrator. Everything is
- * asserted on the results folder: trials.jsonl and the artifacts that travelled over the cluster.
+ * trainer, with {@code kill -9} (destroyForcibly) of a worker and of the orchestrator, each with the embedded
+ * journal and with PostgreSQL. Everything is asserted on the results folder: trials.jsonl and the artifacts that
+ * travelled over the cluster.
  */
 class MultiJvmClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,9 +34,21 @@ class MultiJvmClusterTest {
     @TempDir
     Path tmp;
 
-    private ChildJvm orchestrator(int port, Path results, int trials, int epochs, String logName) throws IOException {
-        return ChildJvm.start(tmp.resolve(logName), NODE, ChildJvm.FAST_CLUSTER, "orchestrator", "" + port,
-                results.toString(), "" + trials, "" + epochs, "2");
+    /** A sweep name of its own per test: on PostgreSQL every test's sweep shares one database. */
+    private final String sweepName = "multi-jvm-" + Long.toHexString(System.nanoTime());
+
+    /** {@code journal}: "embedded" (H2 in the results folder) or "postgresql" (the test server). */
+    private ChildJvm orchestrator(String journal, int port, Path results, int trials, int epochs, String logName)
+            throws IOException {
+        Map<String, String> env = Map.of();
+        String store = "embedded";
+        if (journal.equals("postgresql")) {
+            TestPostgres pg = TestPostgres.require();
+            env = pg.orchestratorEnv();
+            store = pg.url();
+        }
+        return ChildJvm.start(tmp.resolve(logName), env, NODE, ChildJvm.FAST_CLUSTER, "orchestrator", "" + port,
+                results.toString(), "" + trials, "" + epochs, "2", store, sweepName);
     }
 
     private ChildJvm worker(int port, String name, long trialMillis) throws IOException {
@@ -95,12 +109,13 @@ class MultiJvmClusterTest {
         return sb.toString();
     }
 
-    @Test
-    void killedWorkersTrialFinishesOnTheOtherWorkerFromItsCheckpoint() throws Exception {
+    @ParameterizedTest(name = "journal {0}")
+    @ValueSource(strings = {"embedded", "postgresql"})
+    void killedWorkersTrialFinishesOnTheOtherWorkerFromItsCheckpoint(String journal) throws Exception {
         int port = ChildJvm.freePort();
         Path results = tmp.resolve("results");
         // 4 trials x 6 epochs x 0.5 s: long enough to kill a worker mid-trial after a checkpoint.
-        try (ChildJvm orch = orchestrator(port, results, 4, 6, "orchestrator.log");
+        try (ChildJvm orch = orchestrator(journal, port, results, 4, 6, "orchestrator.log");
              ChildJvm a = worker(port, "worker-a", 3000);
              ChildJvm b = worker(port, "worker-b", 3000)) {
             await("both running trials to have a stored checkpoint", 60, () -> runningWithCheckpoint(results) >= 2);
@@ -128,14 +143,15 @@ class MultiJvmClusterTest {
         }
     }
 
-    @Test
-    void restartedOrchestratorKeepsCompletedTrialsAndFinishesTheSweep() throws Exception {
+    @ParameterizedTest(name = "journal {0}")
+    @ValueSource(strings = {"embedded", "postgresql"})
+    void restartedOrchestratorKeepsCompletedTrialsAndFinishesTheSweep(String journal) throws Exception {
         int port = ChildJvm.freePort();
         Path results = tmp.resolve("results");
         Map<String, byte[]> before = new HashMap<>();
         try (ChildJvm a = worker(port, "worker-a", 1200);
              ChildJvm b = worker(port, "worker-b", 1200)) {
-            try (ChildJvm orch = orchestrator(port, results, 6, 4, "orchestrator-1.log")) {
+            try (ChildJvm orch = orchestrator(journal, port, results, 6, 4, "orchestrator-1.log")) {
                 await("two completed trials in trials.jsonl", 60, () -> records(results).stream()
                         .filter(r -> r.status().equals(TrialRecord.COMPLETED)).count() >= 2);
                 orch.kill(); // kill -9 the orchestrator
@@ -145,7 +161,7 @@ class MultiJvmClusterTest {
                     before.put(r.spec().trialId(), Files.readAllBytes(results.resolve(r.artifact())));
                 }
             }
-            try (ChildJvm orch = orchestrator(port, results, 6, 4, "orchestrator-2.log")) {
+            try (ChildJvm orch = orchestrator(journal, port, results, 6, 4, "orchestrator-2.log")) {
                 boolean finished = orch.process.waitFor(100, TimeUnit.SECONDS);
                 assertTrue(finished, "restarted orchestrator did not finish the sweep" + logs());
                 assertEquals(0, orch.process.exitValue(), logs());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.node.OrchestratorNode;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
@@ -69,7 +70,8 @@ class LocalRunTest {
     void freshRefusesToDeleteAFolderThatIsNotAResultsFolder() throws IOException {
         Path precious = Files.createDirectories(tmp.resolve("thesis"));
         Files.writeString(precious.resolve("chapter1.tex"), "...");
-        IOException e = assertThrows(IOException.class, () -> OrchestratorNode.prepareResults(precious, true));
+        IOException e = assertThrows(IOException.class, () -> OrchestratorNode.prepareResults(precious, true,
+                new JournalStore.Embedded(precious), "thesis"));
         assertTrue(e.getMessage().contains("does not look like a BitSweep results folder"), e.getMessage());
         assertTrue(Files.exists(precious.resolve("chapter1.tex")));
     }

@@ -1,6 +1,8 @@
 package bitsweep.orchestrator.node;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig;
@@ -66,33 +68,36 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
         NodeSecurity security = tlsOptions.resolve("orchestrator", addresses, System.getenv());
         Sweep sweep = options.sweep();
         Path resultsDir = options.resultsDir(sweep);
-        SweepCompletion done = run(sweep, resultsDir, options.fresh(), self, seedList, minWorkers,
-                options.statusInterval(), security);
+        SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
+                seedList, minWorkers, options.statusInterval(), security);
         return done.count("failed") == 0 ? 0 : 1;
     }
 
     /** Starts a plain-TCP orchestrator node (tests on loopback) and blocks until its sweep is complete. */
-    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
-                                      int minWorkers, Duration statusEvery) throws Exception {
-        return run(sweep, resultsDir, fresh, bind, seeds, minWorkers, statusEvery, NodeSecurity.loopbackPlain());
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
+                                      List<HostPort> seeds, int minWorkers, Duration statusEvery) throws Exception {
+        return run(sweep, resultsDir, fresh, store, bind, seeds, minWorkers, statusEvery, NodeSecurity.loopbackPlain());
     }
 
     /** Starts an orchestrator node with the given transport security and blocks until its sweep is complete. */
-    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, HostPort bind, List<HostPort> seeds,
-                                      int minWorkers, Duration statusEvery, NodeSecurity security) throws Exception {
-        OrchestratorNode.prepareResults(resultsDir, fresh);
-        LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
-        security.announce("orchestrator " + bind);
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-                security.applyTo(ClusterConfig.node().bind(bind).seeds(seeds).roles("orchestrator")
-                        .journalUnder(resultsDir)).build());
-        try {
-            SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
-                    .withStatusInterval(statusEvery);
-            return OrchestratorNode.startSupervisor(system, settings).completion().get();
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get();
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
+                                      List<HostPort> seeds, int minWorkers, Duration statusEvery,
+                                      NodeSecurity security) throws Exception {
+        // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
+        try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name())) {
+            LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
+            security.announce("orchestrator " + bind);
+            ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
+                    security.applyTo(journal.configure(ClusterConfig.node().bind(bind).seeds(seeds)
+                            .roles("orchestrator"))).build());
+            try {
+                SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
+                        .withStatusInterval(statusEvery);
+                return OrchestratorNode.startSupervisor(system, settings).completion().get();
+            } finally {
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get();
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package bitsweep.orchestrator.node;
 
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.Supervisor;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
@@ -7,9 +9,7 @@ import bitsweep.protocol.SupervisorProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -57,25 +57,19 @@ public final class OrchestratorNode {
     }
 
     /**
-     * Prepares a results folder: {@code fresh} deletes an earlier run's folder first (only if it looks
-     * like one: it holds a journal or trials.jsonl); otherwise an existing folder is resumed.
+     * Opens a sweep's results folder and journal for this process: takes the folder's lock (and the sweep's
+     * lock on PostgreSQL) for as long as the returned journal is open, then {@code fresh} deletes an earlier
+     * run (only if the folder looks like one: it holds a journal or trials.jsonl); otherwise an existing
+     * folder is resumed. Throws {@link bitsweep.orchestrator.journal.SweepLockedException} when another
+     * orchestrator holds it.
      */
-    public static void prepareResults(Path resultsDir, boolean fresh) throws IOException {
-        if (fresh && Files.isDirectory(resultsDir)) {
-            boolean ours = Files.exists(resultsDir.resolve("journal")) || Files.exists(resultsDir.resolve("trials.jsonl"));
-            if (!ours) {
-                throw new IOException("--fresh: " + resultsDir + " does not look like a BitSweep results folder "
-                        + "(no journal/ or trials.jsonl); refusing to delete it");
-            }
-            log.info("--fresh: deleting {}", resultsDir);
-            try (Stream<Path> walk = Files.walk(resultsDir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        } else if (Files.exists(resultsDir.resolve("journal"))) {
+    public static SweepJournal prepareResults(Path resultsDir, boolean fresh, JournalStore store, String sweepName)
+            throws IOException {
+        boolean resuming = !fresh && Files.exists(resultsDir.resolve("journal"));
+        SweepJournal journal = SweepJournal.open(store, Supervisor.persistenceId(sweepName).id(), resultsDir, fresh);
+        if (resuming) {
             log.info("resuming the sweep in {} from its journal (use --fresh to start over)", resultsDir);
         }
-        Files.createDirectories(resultsDir.resolve("logs"));
+        return journal;
     }
 }

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.node;
 
+import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
 import bitsweep.sweep.SweepParser;
@@ -21,6 +22,12 @@ public final class SweepRunOptions {
     @Option(names = "--fresh", description = "delete an earlier run's results folder instead of resuming it")
     boolean fresh;
 
+    @Option(names = "--journal", paramLabel = "postgresql://HOST:PORT/DB",
+            description = "where the supervisor journals: 'embedded' (default: an H2 database in the results "
+                    + "folder) or a PostgreSQL database; its user and password come from the environment variables "
+                    + JournalStore.USER_VARIABLE + " and " + JournalStore.PASSWORD_VARIABLE)
+    String journal;
+
     @Option(names = "--status-every", defaultValue = "10s", paramLabel = "DURATION",
             description = "interval of the console status line, e.g. 10s (default: ${DEFAULT-VALUE})")
     String statusEvery;
@@ -32,6 +39,11 @@ public final class SweepRunOptions {
 
     public Path resultsDir(Sweep sweep) {
         return results != null ? results : Path.of("results", sweep.name());
+    }
+
+    /** The journal store chosen with {@code --journal} (user and password from the environment). */
+    public JournalStore journalStore(Path resultsDir) {
+        return JournalStore.parse(journal, resultsDir, System.getenv());
     }
 
     public boolean fresh() {

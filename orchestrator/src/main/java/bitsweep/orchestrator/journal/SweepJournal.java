@@ -1,0 +1,113 @@
+package bitsweep.orchestrator.journal;
+
+import bitsweep.protocol.ClusterConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A sweep's journal, opened for one orchestrator process: holds the results folder's lock (and, on
+ * PostgreSQL, the sweep's advisory lock) until {@link #close}, after {@code --fresh} has deleted the earlier
+ * run under those locks, and refuses folders of the old file journal. Open it before the actor system and
+ * close it after the system has terminated.
+ */
+public final class SweepJournal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SweepJournal.class);
+
+    private final JournalStore store;
+    private final List<AutoCloseable> locks;
+
+    private SweepJournal(JournalStore store, List<AutoCloseable> locks) {
+        this.store = store;
+        this.locks = locks;
+    }
+
+    /**
+     * @param persistenceId the supervisor's persistence id (one per sweep)
+     * @param fresh         delete the earlier run (its folder and, on PostgreSQL, its events) first
+     */
+    public static SweepJournal open(JournalStore store, String persistenceId, Path resultsDir, boolean fresh)
+            throws IOException {
+        if (fresh && Files.isDirectory(resultsDir) && !looksLikeResults(resultsDir)) {
+            throw new IOException("--fresh: " + resultsDir + " does not look like a BitSweep results folder "
+                    + "(no journal/ or trials.jsonl); refusing to delete it");
+        }
+        List<AutoCloseable> locks = new ArrayList<>();
+        try {
+            locks.add(FolderLock.acquire(resultsDir)); // before --fresh deletes anything
+            if (store instanceof JournalStore.Postgres pg) {
+                locks.add(PostgresLock.acquire(pg, persistenceId, () -> {
+                    // the sweep is now run by someone else: stop before this process writes anything more
+                    Runtime.getRuntime().halt(2);
+                }));
+                JournalSchema.ensure(pg);
+            }
+            if (fresh) {
+                deleteEarlierRun(resultsDir);
+                if (store instanceof JournalStore.Postgres pg) {
+                    log.info("--fresh: deleting the events and snapshots of {} in {}", persistenceId, pg.describe());
+                    JournalSchema.deleteSweep(pg, persistenceId);
+                }
+            }
+            OldFileJournal.refuseIfPresent(resultsDir);
+            Files.createDirectories(resultsDir.resolve("logs"));
+            log.info("journal: {}", store.describe());
+            return new SweepJournal(store, locks);
+        } catch (SQLException e) {
+            closeAll(locks);
+            throw new IllegalStateException("journal " + store.describe() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeAll(locks);
+            throw e;
+        }
+    }
+
+    public JournalStore store() {
+        return store;
+    }
+
+    /** Points the node's configuration at this journal. */
+    public ClusterConfig configure(ClusterConfig config) {
+        return store.configure(config);
+    }
+
+    private static boolean looksLikeResults(Path dir) {
+        return Files.exists(dir.resolve("journal")) || Files.exists(dir.resolve("trials.jsonl"))
+                || Files.exists(dir.resolve(FolderLock.FILE));
+    }
+
+    /** Everything in the folder except the lock file, which this process holds. */
+    private static void deleteEarlierRun(Path resultsDir) throws IOException {
+        log.info("--fresh: deleting the contents of {}", resultsDir);
+        Path lock = resultsDir.resolve(FolderLock.FILE);
+        try (Stream<Path> walk = Files.walk(resultsDir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(lock) && !p.equals(resultsDir)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> locks) {
+        for (int i = locks.size() - 1; i >= 0; i--) {
+            try {
+                locks.get(i).close();
+            } catch (Exception e) {
+                log.warn("releasing a journal lock failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(locks);
+    }
+}
