@@ -239,6 +239,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                     settings.sweep().maxTrialTime() == null ? ""
                             : ", max-trial-time " + Liveness.human(settings.sweep().maxTrialTime().toNanos()));
         }
+        if (events.isEmpty()) {
+            maybeComplete(state); // a finished sweep run again: nothing to journal, but it must still end
+        }
         return persistAndDispatch(state, events);
     }
 

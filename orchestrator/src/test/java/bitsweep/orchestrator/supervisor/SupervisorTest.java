@@ -510,4 +510,24 @@ class SupervisorTest {
         succeed(sup, w, third);
         assertEquals(1, completed.get(10, TimeUnit.SECONDS).count(TrialRecord.COMPLETED));
     }
+
+    @Test
+    void aFinishedSweepRunAgainEndsAtOnceWithoutRunningAnything() throws Exception {
+        Sweep sweep = TestSweeps.sweep("again", 1, 3);
+        var sup = supervisor(sweep);
+        var w = worker();
+        ask(sup, w);
+        succeed(sup, w, expectAssignment(w));
+        completed.get(10, TimeUnit.SECONDS);
+        kit().stop(sup, Duration.ofSeconds(5));
+
+        CompletableFuture<SweepCompletion> again = new CompletableFuture<>();
+        var restarted = kit().spawn(Supervisor.create(SupervisorSettings.of(sweep, results).withHook(again::complete)
+                .withStatusInterval(Duration.ofSeconds(60))));
+        SweepCompletion done = again.get(10, TimeUnit.SECONDS);
+        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        var w2 = worker();
+        ask(restarted, w2);
+        w2.expectNoMessage(Duration.ofMillis(300));
+    }
 }
