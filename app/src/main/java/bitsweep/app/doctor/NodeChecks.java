@@ -54,8 +54,17 @@ final class NodeChecks {
         try {
             var providers = OrtEnvironment.getAvailableProviders();
             boolean cuda = providers.stream().anyMatch(p -> p.name().contains("CUDA"));
-            String detail = "providers " + providers + (cuda ? "" : "; validation runs on the CPU (CPU build)");
-            return cuda ? Check.ok("onnx runtime", detail) : Check.warn("onnx runtime", detail);
+            if (!cuda) {
+                return Check.warn("onnx runtime", "providers " + providers + "; validation runs on the CPU (CPU build)");
+            }
+            // listed is not loadable: the CUDA EP needs the driver, CUDA 12 and cuDNN 9 libraries at run time
+            try (var options = new ai.onnxruntime.OrtSession.SessionOptions()) {
+                options.addCUDA(0);
+                return Check.ok("onnx runtime", "providers " + providers + "; the CUDA EP loads");
+            } catch (ai.onnxruntime.OrtException e) {
+                return Check.warn("onnx runtime", "providers " + providers + ", but the CUDA EP does not load ("
+                        + e.getMessage() + "); validation runs on the CPU");
+            }
         } catch (RuntimeException | LinkageError e) {
             return Check.fail("onnx runtime", "does not load: " + e.getMessage());
         }
