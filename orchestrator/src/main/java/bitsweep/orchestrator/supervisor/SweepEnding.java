@@ -27,6 +27,11 @@ final class SweepEnding {
     private boolean completed;
     /** No refinement proposal is left in this incarnation (the budget is spent or the gaps are closed). */
     private boolean refinementDone;
+    /**
+     * The ending's blocking work, in order: an interim frontier still being written must not land after
+     * (and overwrite) the final one the completion hook writes.
+     */
+    private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
     SweepEnding(SupervisorSettings settings, TrialsFile trialsFile, Executor blocking) {
         this.settings = settings;
@@ -82,7 +87,7 @@ final class SweepEnding {
                 first, last);
         log.info("sweep {}: every trial finished ({} completed, {} failed, {} cancelled)", settings.sweep().name(),
                 s.count(TrialRecord.COMPLETED), s.count(TrialRecord.FAILED), s.count(TrialRecord.CANCELLED));
-        CompletableFuture.runAsync(() -> {
+        writes = writes.thenRunAsync(() -> {
             try {
                 settings.hook().onSweepComplete(completion);
             } catch (Exception e) {
@@ -94,7 +99,7 @@ final class SweepEnding {
     private void writeInterimFrontier(SweepState s) {
         trialsFile.flush(s);
         Path dir = settings.resultsDir();
-        CompletableFuture.runAsync(() -> {
+        writes = writes.thenRunAsync(() -> {
             try {
                 new SweepFinisher(null).finish(dir);
             } catch (Exception e) {

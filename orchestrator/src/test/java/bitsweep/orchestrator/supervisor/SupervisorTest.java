@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisorTest {
     @TempDir
     Path results;
+    @TempDir
+    Path offers;
     private ActorTestKit kit;
 
     private ActorTestKit kit() {
@@ -80,7 +82,7 @@ class SupervisorTest {
     }
 
     private FileOffer offer(String name, String content) throws Exception {
-        Path f = Files.createTempFile(results.getParent(), "offer", ".bin");
+        Path f = Files.createTempFile(offers, "offer", ".bin");
         Files.writeString(f, content);
         return FileTransfer.offer(f, name, kit().system());
     }
