@@ -33,8 +33,13 @@ final class NodeChecks {
         try {
             Engine engine = Engine.getEngine("PyTorch");
             int gpus = engine.getGpuCount();
+            // PYTORCH_LIBRARY_PATH overrides both builds' natives: say which libtorch actually loaded.
+            String libtorch = ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+            String from = System.getenv("PYTORCH_LIBRARY_PATH") != null
+                    ? "libtorch from PYTORCH_LIBRARY_PATH (" + libtorch + "; its JNI must be built for it, docs/gpu.md)"
+                    : natives + " (" + libtorch + ")";
             out.add(Check.ok("djl", "PyTorch engine " + engine.getVersion() + " (DJL " + Engine.getDjlVersion()
-                    + "), " + natives + ", default device " + engine.defaultDevice()));
+                    + "), " + from + ", default device " + engine.defaultDevice()));
             out.add(gpus > 0 ? Check.ok("gpus", gpus + " visible to DJL (CUDA_VISIBLE_DEVICES="
                     + System.getenv("CUDA_VISIBLE_DEVICES") + "); run/worker start one process per GPU")
                     : Check.warn("gpus", "none visible to DJL: workers train on the CPU (--cpu-workers N)"));
