@@ -73,7 +73,12 @@ public final class ArtifactStore {
         String rel = checkpointPath(trialId, attempt, epoch);
         return FileTransfer.receive(offer, root.resolve(rel), system, blocking)
                 .thenApplyAsync(p -> {
-                    copyOff(rel, p);
+                    try {
+                        copyOff(rel, p);
+                    } catch (RuntimeException e) {
+                        deleteQuietly(rel); // no event will name it
+                        throw e;
+                    }
                     return rel;
                 }, blocking);
     }
@@ -87,9 +92,8 @@ public final class ArtifactStore {
             transfers.add(FileTransfer.receive(f, incoming.resolve(f.name()), system, blocking).toCompletableFuture());
         }
         return CompletableFuture.allOf(transfers.toArray(new CompletableFuture[0])).thenRunAsync(() -> {
-            for (CompletableFuture<Path> t : transfers) {
-                Path p = t.join();
-                copyOff(root.relativize(p).toString().replace('\\', '/'), p);
+            for (int i = 0; i < files.size(); i++) {
+                copyOff(incomingRelative(trialId, attempt) + "/" + files.get(i).name(), transfers.get(i).join());
             }
         }, blocking);
     }
@@ -107,8 +111,8 @@ public final class ArtifactStore {
 
     /**
      * After a journal replay (blocking; run it on the blocking executor): copies back from the replica every
-     * file the journal names that is not on this disk — each trial's latest checkpoint and the accepted result
-     * files of completed trials. Returns how many files were restored.
+     * file the journal names that is not on this disk — each unfinished trial's latest checkpoint and the
+     * accepted result files of completed trials. Returns how many files were restored.
      */
     public int restoreMissing(SweepState state) throws IOException {
         if (!replicated()) {
@@ -119,7 +123,8 @@ public final class ArtifactStore {
         for (TrialEntry t : state.trials().values()) {
             String id = t.spec().trialId();
             String ckpt = t.checkpointPath();
-            if (ckpt != null && !readable(ckpt) && replica.get(ckpt, root.resolve(ckpt))) {
+            // a finished trial's checkpoint is never offered again: not worth the transfer
+            if (ckpt != null && !t.terminal() && !readable(ckpt) && replica.get(ckpt, root.resolve(ckpt))) {
                 restored++;
             }
             if (t.status().equals(bitsweep.sweep.TrialRecord.COMPLETED)) {
