@@ -189,6 +189,42 @@ class OrchestratorFailoverTest {
         assertTrue(standbyLog.contains("restored "), "the standby restored files from the database: " + standbyLog);
     }
 
+    @Test
+    void bitsweepOrchestratorWithStandbyWaitsInsteadOfBeingRefusedAndTakesOverWhenTheActiveOneIsKilled()
+            throws Exception {
+        TestPostgres pg = TestPostgres.require();
+        Path resultsA = tmp.resolve("machine-a/results");
+        Path sweepFile = tmp.resolve(sweepName + ".yaml");
+        Files.writeString(sweepFile, """
+                name: %s
+                experiment: mnist
+                data-dir: data/mnist
+                base:
+                  epochs: 2
+                method: grid
+                parameters:
+                  gating-lambda:
+                    values: [0.1, 0.2]
+                seeds: [0]
+                """.formatted(sweepName));
+        try (ChildJvm a = orchestrator(pg, ChildJvm.freePort(), resultsA, "orchestrator-a.log", false)) {
+            await("the active orchestrator to start its sweep", 60, () -> Files.exists(resultsA.resolve(TrialsFile.NAME)));
+            // the real command line, as on a second machine
+            try (ChildJvm b = ChildJvm.start(tmp.resolve("standby.log"), pg.orchestratorEnv(),
+                    bitsweep.app.Main.class.getName(), ChildJvm.FAST_CLUSTER, "orchestrator", sweepFile.toString(),
+                    "--standby", "--bind", "127.0.0.1:" + ChildJvm.freePort(), "--journal", pg.url(), "--results",
+                    tmp.resolve("machine-b/results").toString())) {
+                await("the standby to wait", 60, () -> logContains("standby.log", "standby for sweep bitsweep-sweep|"
+                        + sweepName + ", waiting for the active orchestrator (bitsweep pid " + a.process.pid()));
+                assertTrue(b.process.isAlive(), "a standby is not refused: " + Files.readString(b.log));
+                a.kill();
+                await("the standby to take over", 60, () -> logContains("standby.log", "sweep " + sweepName
+                        + " resumed from its journal"));
+                assertTrue(logContains("standby.log", "this orchestrator is now the active one"));
+            }
+        }
+    }
+
     private boolean logContains(String name, String text) {
         try {
             return Files.readString(tmp.resolve(name)).contains(text);
