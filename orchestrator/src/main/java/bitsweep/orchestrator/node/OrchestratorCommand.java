@@ -84,6 +84,12 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     private Integer execute() throws Exception {
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
+        if (standby && !seedList.equals(List.of(self))) {
+            // a standby that takes over forms its own cluster: with another orchestrator as its first seed it
+            // would wait for a node that is gone
+            throw new IllegalArgumentException("--standby: an orchestrator that takes over forms its own cluster; "
+                    + "drop --seeds (give the workers every orchestrator's address in --join instead)");
+        }
         List<HostPort> addresses = new ArrayList<>(seedList);
         addresses.add(self);
         // decided before anything is read or started: an unprotected network address is refused outright
