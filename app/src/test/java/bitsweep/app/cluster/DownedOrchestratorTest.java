@@ -1,6 +1,7 @@
 package bitsweep.app.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.Main;
@@ -33,9 +34,8 @@ class DownedOrchestratorTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void anOrchestratorDownedBeforeItsSweepEndedExitsWithCode75() throws Exception {
-        int port = ChildJvm.freePort();
+    /** A real {@code bitsweep orchestrator} with a sweep of two trials and no worker: it waits, holding its sweep. */
+    private ChildJvm startOrchestrator(int port, Path results) throws Exception {
         String name = "downed-" + Long.toHexString(System.nanoTime());
         Path sweep = tmp.resolve(name + ".yaml");
         Files.writeString(sweep, """
@@ -50,16 +50,34 @@ class DownedOrchestratorTest {
                     values: [0.1, 0.2]
                 seeds: [0]
                 """.formatted(name));
-        Path results = tmp.resolve("results");
-        try (ChildJvm orch = ChildJvm.start(tmp.resolve("orchestrator.log"), Map.of(), Main.class.getName(),
+        ChildJvm orch = ChildJvm.start(tmp.resolve("orchestrator.log"), Map.of(), Main.class.getName(),
                 ChildJvm.FAST_CLUSTER, "orchestrator", sweep.toString(), "--bind", "127.0.0.1:" + port, "--results",
-                results.toString())) {
+                results.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(results.resolve(TrialsFile.NAME))) { // started, waiting for a worker
+            assertTrue(orch.process.isAlive(), Files.readString(orch.log));
+            assertTrue(System.nanoTime() < deadline, "the orchestrator did not start its sweep");
+            Thread.sleep(100);
+        }
+        return orch;
+    }
+
+    @Test
+    void anOrchestratorStoppedWithSigtermEndsWithTheSignalsStatusNotAsRemoved() throws Exception {
+        try (ChildJvm orch = startOrchestrator(ChildJvm.freePort(), tmp.resolve("results"))) {
+            orch.process.destroy(); // SIGTERM: its cluster member leaves and is removed too
+            assertTrue(orch.process.waitFor(60, TimeUnit.SECONDS), Files.readString(orch.log));
+            String log = Files.readString(orch.log);
+            assertEquals(143, orch.process.exitValue(), log);
+            assertFalse(log.contains("was removed from the cluster"), log);
+        }
+    }
+
+    @Test
+    void anOrchestratorDownedBeforeItsSweepEndedExitsWithCode75() throws Exception {
+        int port = ChildJvm.freePort();
+        try (ChildJvm orch = startOrchestrator(port, tmp.resolve("results"))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(results.resolve(TrialsFile.NAME))) { // started, waiting for a worker
-                assertTrue(orch.process.isAlive(), Files.readString(orch.log));
-                assertTrue(System.nanoTime() < deadline, "the orchestrator did not start its sweep");
-                Thread.sleep(100);
-            }
             ActorSystem<Void> other = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
                     ClusterConfig.node().bind(new HostPort("127.0.0.1", 0))
                             .seeds(List.of(new HostPort("127.0.0.1", port))).roles("worker").build());

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
@@ -137,8 +138,13 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
                 // Downed (the losing side of a partition, an operator's down): the actor system shuts itself
                 // down but nothing would complete the sweep's future; end instead of blocking forever. (Also
                 // runs at the normal end, when the future is already complete.)
-                org.apache.pekko.cluster.Cluster.get(system).registerOnMemberRemoved(
-                        () -> completion.completeExceptionally(new RemovedFromClusterException()));
+                org.apache.pekko.cluster.Cluster.get(system).registerOnMemberRemoved(() -> {
+                    var reason = CoordinatedShutdown.get(system).getShutdownReason();
+                    if (reason.isEmpty() || reason.get() != CoordinatedShutdown.jvmExitReason()) {
+                        // not SIGTERM / JVM exit: that ends the process with its own status anyway
+                        completion.completeExceptionally(new RemovedFromClusterException());
+                    }
+                });
                 try {
                     return completion.get();
                 } catch (ExecutionException e) {
