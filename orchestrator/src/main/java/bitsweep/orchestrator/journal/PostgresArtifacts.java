@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.largeobject.BlobInputStream;
+import org.postgresql.largeobject.BlobOutputStream;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
@@ -29,6 +31,9 @@ import org.postgresql.largeobject.LargeObjectManager;
  * are checked when it is read back.
  */
 public final class PostgresArtifacts implements ArtifactReplica {
+    /** Bytes per round trip (the driver's default is a few KiB: thousands of calls per checkpoint). */
+    private static final int CHUNK = 1 << 20;
+
     private final JournalStore.Postgres store;
     private final String persistenceId;
 
@@ -47,7 +52,7 @@ public final class PostgresArtifacts implements ArtifactReplica {
                 MessageDigest sha = sha256();
                 long size;
                 try (LargeObject lo = lom.open(oid, LargeObjectManager.WRITE);
-                     OutputStream out = lo.getOutputStream();
+                     OutputStream out = new BlobOutputStream(lo, CHUNK);
                      InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
                     size = in.transferTo(out);
                 }
@@ -93,7 +98,7 @@ public final class PostgresArtifacts implements ArtifactReplica {
             }
             LargeObjectManager lom = c.unwrap(PGConnection.class).getLargeObjectAPI();
             try (LargeObject lo = lom.open(oid, LargeObjectManager.READ)) {
-                InputStream in = lo.getInputStream();
+                InputStream in = new BlobInputStream(lo, CHUNK);
                 AtomicFiles.write(target, out -> {
                     MessageDigest digest = sha256();
                     long n = new DigestInputStream(in, digest).transferTo(out);
