@@ -89,30 +89,39 @@ public final class PostgresLock implements AutoCloseable {
         long key = key(persistenceId);
         String lastHolder = null;
         boolean reportedDown = false;
-        while (true) {
-            Connection probe = null;
-            try {
-                probe = connect(store);
-                reportedDown = false;
-                if (tryLock(probe, key)) { // this session now holds it: it becomes the lock's session
-                    log.info("took the lock of sweep {}: this orchestrator is now the active one", persistenceId);
-                    return new PostgresLock(store, persistenceId, probe, onLost);
+        Connection probe = null; // one session for the whole wait, not one per poll
+        try {
+            while (true) {
+                try {
+                    if (probe == null) {
+                        probe = connect(store);
+                        reportedDown = false;
+                    }
+                    if (tryLock(probe, key)) { // this session now holds it: it becomes the lock's session
+                        log.info("took the lock of sweep {}: this orchestrator is now the active one", persistenceId);
+                        PostgresLock lock = new PostgresLock(store, persistenceId, probe, onLost);
+                        probe = null;
+                        return lock;
+                    }
+                    String holder = holder(probe, key);
+                    if (!holder.equals(lastHolder)) {
+                        log.info("standby for sweep {}, waiting for the active orchestrator ({})", persistenceId,
+                                holder);
+                        lastHolder = holder;
+                    }
+                } catch (SQLException e) {
+                    closeQuietly(probe);
+                    probe = null;
+                    if (!reportedDown) {
+                        log.warn("standby for sweep {}: {} unreachable ({}); retrying", persistenceId,
+                                store.describe(), e.getMessage());
+                        reportedDown = true;
+                    }
                 }
-                String holder = holder(probe, key);
-                if (!holder.equals(lastHolder)) {
-                    log.info("standby for sweep {}, waiting for the active orchestrator ({})", persistenceId, holder);
-                    lastHolder = holder;
-                }
-                probe.close();
-            } catch (SQLException e) {
-                closeQuietly(probe);
-                if (!reportedDown) {
-                    log.warn("standby for sweep {}: {} unreachable ({}); retrying", persistenceId, store.describe(),
-                            e.getMessage());
-                    reportedDown = true;
-                }
+                Thread.sleep(STANDBY_POLL_MILLIS);
             }
-            Thread.sleep(STANDBY_POLL_MILLIS);
+        } finally {
+            closeQuietly(probe); // interrupted while waiting
         }
     }
 
