@@ -36,3 +36,13 @@ CREATE TABLE IF NOT EXISTS public.snapshot (
   meta_payload BYTEA,
   PRIMARY KEY(persistence_id, sequence_number)
 );
+-- BitSweep's own: each sweep's checkpoints and result files as large objects (PostgresArtifacts), so they
+-- survive the loss of the orchestrator's disk. path is relative to the results folder.
+CREATE TABLE IF NOT EXISTS public.bitsweep_artifact (
+  persistence_id VARCHAR(255) NOT NULL,
+  path VARCHAR(1024) NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 CHAR(64) NOT NULL,
+  data OID NOT NULL,
+  PRIMARY KEY(persistence_id, path)
+);

@@ -60,7 +60,7 @@ public final class LocalRun {
             try {
                 OrchestratorNode.joinSelfIfNoSeeds(system);
                 SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withStatusInterval(statusEvery)
-                        .withHook(hook);
+                        .withHook(hook).withReplica(journal.artifactReplica());
                 return OrchestratorNode.startSupervisor(system, settings).completion().get();
             } finally {
                 system.terminate();
@@ -122,7 +122,7 @@ public final class LocalRun {
             int port = Cluster.get(system).selfMember().address().getPort()
                     .orElseThrow(() -> new IllegalStateException("the local node has no port"));
             SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withStatusInterval(statusEvery)
-                    .withHook(hook);
+                    .withHook(hook).withReplica(journal.artifactReplica());
             var handle = OrchestratorNode.startSupervisor(system, settings);
             DeviceProcesses processes = new DeviceProcesses(List.of(new HostPort("127.0.0.1", port)),
                     new HostPort("127.0.0.1", 0), resultsDir.resolve("scratch"), resultsDir.resolve("logs"), simulate,

@@ -23,8 +23,8 @@ import java.util.Map;
  * orchestrator} / {@code bitsweep worker}, with the sweep built in code (no sweep-file parser).
  *
  * <pre>
- * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS [JOURNAL [SWEEP_NAME]]
- * worker SEED_PORT SCRATCH_DIR TRIAL_MILLIS WORKERS
+ * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS [JOURNAL [SWEEP_NAME [standby]]]
+ * worker SEED_PORT[,SEED_PORT…] SCRATCH_DIR TRIAL_MILLIS WORKERS
  * </pre>
  */
 public final class ClusterTestNode {
@@ -40,15 +40,18 @@ public final class ClusterTestNode {
                 HostPort self = new HostPort("127.0.0.1", port);
                 Path results = Path.of(args[2]);
                 JournalStore store = JournalStore.parse(args.length > 6 ? args[6] : null, results, System.getenv());
+                boolean standby = args.length > 8 && args[8].equals("standby");
                 SweepCompletion done = OrchestratorCommand.run(sweep, results, false, store, self, List.of(self),
-                        Integer.parseInt(args[5]), Duration.ofSeconds(2));
+                        Integer.parseInt(args[5]), Duration.ofSeconds(2),
+                        bitsweep.security.NodeSecurity.loopbackPlain(), standby);
                 System.exit(done.count("completed") == sweep.trials().size() ? 0 : 3);
             }
             case "worker" -> {
-                HostPort seed = new HostPort("127.0.0.1", Integer.parseInt(args[1]));
+                List<HostPort> seeds = java.util.Arrays.stream(args[1].split(","))
+                        .map(p -> new HostPort("127.0.0.1", Integer.parseInt(p))).toList();
                 long millis = Long.parseLong(args[3]);
                 SimulatedTrialRunner.Settings sim = SimulatedTrialRunner.Settings.durations(millis, millis);
-                WorkerNode node = WorkerNode.start(new WorkerNode.Options(List.of(seed),
+                WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds,
                         new HostPort("127.0.0.1", 0), Collections.nCopies(Integer.parseInt(args[4]), "cpu()"),
                         device -> new SimulatedTrialRunner(sim), Path.of(args[2]), AssignmentLatency.none()));
                 node.stopped().get();

@@ -49,6 +49,7 @@ public final class JournalSchema {
                     s.executeUpdate();
                 }
             }
+            PostgresArtifacts.deleteSweep(c, persistenceId);
             c.commit();
         }
     }

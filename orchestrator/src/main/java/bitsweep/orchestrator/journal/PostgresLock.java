@@ -25,6 +25,20 @@ import org.slf4j.LoggerFactory;
 public final class PostgresLock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresLock.class);
     private static final long CHECK_SECONDS = 5;
+    /** How often a standby asks for the lock. */
+    private static final long STANDBY_POLL_MILLIS = 1000;
+    /**
+     * Server-side TCP keepalive of the lock's session: when this machine is lost (no FIN, no RST), PostgreSQL
+     * probes the idle session after {@value #KEEPALIVE_IDLE_S} s, every {@value #KEEPALIVE_INTERVAL_S} s, and
+     * ends it after {@value #KEEPALIVE_COUNT} unanswered probes (25 s after the last packet), releasing the lock;
+     * a reply still unacknowledged when the machine went (the watchdog's check every {@value #CHECK_SECONDS} s)
+     * is bounded by {@code tcp_user_timeout} ({@value #USER_TIMEOUT_MS} ms) instead. So a lost holder keeps the
+     * lock at most about 30 s (Linux servers; other systems may ignore some of these settings).
+     */
+    static final int KEEPALIVE_IDLE_S = 10;
+    static final int KEEPALIVE_INTERVAL_S = 5;
+    static final int KEEPALIVE_COUNT = 3;
+    static final int USER_TIMEOUT_MS = 30_000;
 
     private final JournalStore.Postgres store;
     private final String persistenceId;
@@ -66,6 +80,61 @@ public final class PostgresLock implements AutoCloseable {
         return new PostgresLock(store, persistenceId, c, onLost);
     }
 
+    /**
+     * A standby: waits until the sweep's lock is free (its holder ended, was killed or its machine was lost and
+     * PostgreSQL ended its session) and takes it. Database errors while waiting are logged and retried.
+     */
+    public static PostgresLock await(JournalStore.Postgres store, String persistenceId, Runnable onLost)
+            throws InterruptedException {
+        long key = key(persistenceId);
+        String lastHolder = null;
+        boolean reportedDown = false;
+        Connection probe = null; // one session for the whole wait, not one per poll
+        try {
+            while (true) {
+                try {
+                    if (probe == null) {
+                        probe = connect(store);
+                        reportedDown = false;
+                    }
+                    if (tryLock(probe, key)) { // this session now holds it: it becomes the lock's session
+                        log.info("took the lock of sweep {}: this orchestrator is now the active one", persistenceId);
+                        PostgresLock lock = new PostgresLock(store, persistenceId, probe, onLost);
+                        probe = null;
+                        return lock;
+                    }
+                    String holder = holder(probe, key);
+                    if (!holder.equals(lastHolder)) {
+                        log.info("standby for sweep {}, waiting for the active orchestrator ({})", persistenceId,
+                                holder);
+                        lastHolder = holder;
+                    }
+                } catch (SQLException e) {
+                    closeQuietly(probe);
+                    probe = null;
+                    if (!reportedDown) {
+                        log.warn("standby for sweep {}: {} unreachable ({}); retrying", persistenceId,
+                                store.describe(), e.getMessage());
+                        reportedDown = true;
+                    }
+                }
+                Thread.sleep(STANDBY_POLL_MILLIS);
+            }
+        } finally {
+            closeQuietly(probe); // interrupted while waiting
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.debug("closing a connection failed", e);
+            }
+        }
+    }
+
     /** The advisory-lock key: the first 8 bytes of SHA-256 of the persistence id (stable across versions). */
     static long key(String persistenceId) {
         try {
@@ -89,7 +158,18 @@ public final class PostgresLock implements AutoCloseable {
         // shows up in pg_stat_activity: how a refused orchestrator names the holder
         String app = "bitsweep " + FolderLock.holder().trim();
         p.setProperty("ApplicationName", app.length() > 63 ? app.substring(0, 63) : app);
-        return DriverManager.getConnection(store.jdbcUrl(), p);
+        p.setProperty("tcpKeepAlive", "true");
+        Connection c = DriverManager.getConnection(store.jdbcUrl(), p);
+        // how soon PostgreSQL notices this machine is gone (see KEEPALIVE_IDLE_S); no effect over a Unix socket
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET tcp_keepalives_idle = " + KEEPALIVE_IDLE_S + "; SET tcp_keepalives_interval = "
+                    + KEEPALIVE_INTERVAL_S + "; SET tcp_keepalives_count = " + KEEPALIVE_COUNT
+                    + "; SET tcp_user_timeout = " + USER_TIMEOUT_MS);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private static boolean tryLock(Connection c, long key) throws SQLException {

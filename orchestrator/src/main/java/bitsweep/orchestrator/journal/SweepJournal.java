@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.journal;
 
+import bitsweep.orchestrator.supervisor.ArtifactReplica;
 import bitsweep.protocol.ClusterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,10 +23,12 @@ public final class SweepJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SweepJournal.class);
 
     private final JournalStore store;
+    private final String persistenceId;
     private final List<AutoCloseable> locks;
 
-    private SweepJournal(JournalStore store, List<AutoCloseable> locks) {
+    private SweepJournal(JournalStore store, String persistenceId, List<AutoCloseable> locks) {
         this.store = store;
+        this.persistenceId = persistenceId;
         this.locks = locks;
     }
 
@@ -35,6 +38,23 @@ public final class SweepJournal implements AutoCloseable {
      */
     public static SweepJournal open(JournalStore store, String persistenceId, Path resultsDir, boolean fresh)
             throws IOException {
+        return open(store, persistenceId, resultsDir, fresh, false);
+    }
+
+    /**
+     * @param standby on PostgreSQL: wait for the sweep's lock (its holder is the active orchestrator) instead of
+     *                being refused; this process becomes the active one when the holder's session ends
+     */
+    public static SweepJournal open(JournalStore store, String persistenceId, Path resultsDir, boolean fresh,
+                                    boolean standby) throws IOException {
+        if (standby && !(store instanceof JournalStore.Postgres)) {
+            throw new IllegalArgumentException("--standby needs the journal in PostgreSQL (--journal "
+                    + "postgresql://HOST:PORT/DB): a standby must read the active orchestrator's journal");
+        }
+        if (standby && fresh) {
+            throw new IllegalArgumentException("--standby and --fresh exclude each other: a standby takes over a "
+                    + "running sweep, it never starts one over");
+        }
         if (fresh && Files.isDirectory(resultsDir) && !looksLikeResults(resultsDir)) {
             throw new IOException("--fresh: " + resultsDir + " does not look like a BitSweep results folder "
                     + "(no journal/ or trials.jsonl); refusing to delete it");
@@ -43,10 +63,10 @@ public final class SweepJournal implements AutoCloseable {
         try {
             locks.add(FolderLock.acquire(resultsDir)); // before --fresh deletes anything
             if (store instanceof JournalStore.Postgres pg) {
-                locks.add(PostgresLock.acquire(pg, persistenceId, () -> {
-                    // the sweep is now run by someone else: stop before this process writes anything more
-                    Runtime.getRuntime().halt(2);
-                }));
+                // the sweep is now run by someone else: stop before this process writes anything more
+                Runnable onLost = () -> Runtime.getRuntime().halt(2);
+                locks.add(standby ? PostgresLock.await(pg, persistenceId, onLost)
+                        : PostgresLock.acquire(pg, persistenceId, onLost));
                 JournalSchema.ensure(pg);
             }
             if (fresh) {
@@ -59,7 +79,11 @@ public final class SweepJournal implements AutoCloseable {
             OldFileJournal.refuseIfPresent(resultsDir);
             Files.createDirectories(resultsDir.resolve("logs"));
             log.info("journal: {}", store.describe());
-            return new SweepJournal(store, locks);
+            return new SweepJournal(store, persistenceId, locks);
+        } catch (InterruptedException e) {
+            closeAll(locks);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting as a standby for sweep " + persistenceId, e);
         } catch (SQLException e) {
             closeAll(locks);
             throw new IllegalStateException("journal " + store.describe() + ": " + e.getMessage(), e);
@@ -71,6 +95,15 @@ public final class SweepJournal implements AutoCloseable {
 
     public JournalStore store() {
         return store;
+    }
+
+    /**
+     * Where checkpoints and result files are copied so that they outlive this machine's disk: the PostgreSQL
+     * database of the journal; none for the embedded journal (it lives on that disk itself).
+     */
+    public ArtifactReplica artifactReplica() {
+        return store instanceof JournalStore.Postgres pg ? new PostgresArtifacts(pg, persistenceId)
+                : ArtifactReplica.NONE;
     }
 
     /** Points the node's configuration at this journal. */

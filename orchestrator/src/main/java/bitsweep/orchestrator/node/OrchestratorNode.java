@@ -65,8 +65,15 @@ public final class OrchestratorNode {
      */
     public static SweepJournal prepareResults(Path resultsDir, boolean fresh, JournalStore store, String sweepName)
             throws IOException {
+        return prepareResults(resultsDir, fresh, store, sweepName, false);
+    }
+
+    /** {@code standby}: wait for the sweep's PostgreSQL lock instead of being refused (see SweepJournal). */
+    public static SweepJournal prepareResults(Path resultsDir, boolean fresh, JournalStore store, String sweepName,
+                                              boolean standby) throws IOException {
         boolean resuming = !fresh && Files.exists(resultsDir.resolve("journal"));
-        SweepJournal journal = SweepJournal.open(store, Supervisor.persistenceId(sweepName).id(), resultsDir, fresh);
+        SweepJournal journal = SweepJournal.open(store, Supervisor.persistenceId(sweepName).id(), resultsDir, fresh,
+                standby);
         if (resuming) {
             log.info("resuming the sweep in {} from its journal (use --fresh to start over)", resultsDir);
         }

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Per-attempt names mean a late or stale transfer can never overwrite or delete a file the journal
  * points to; result files become visible only when the supervisor accepts their attempt.
+ *
+ * <p>With a {@link ArtifactReplica} (PostgreSQL journal) every received file is also copied there before the
+ * supervisor hears it arrived, so no journal event ever names a file that exists only on this disk; result files
+ * are copied under their incoming name, and {@link #restoreMissing} maps the accepted attempt's back.
  */
 public final class ArtifactStore {
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
@@ -34,11 +38,22 @@ public final class ArtifactStore {
     private final Path root;
     private final ClassicActorSystemProvider system;
     private final Executor blocking;
+    private final ArtifactReplica replica;
 
     public ArtifactStore(Path resultsDir, ClassicActorSystemProvider system, Executor blocking) {
+        this(resultsDir, system, blocking, ArtifactReplica.NONE);
+    }
+
+    public ArtifactStore(Path resultsDir, ClassicActorSystemProvider system, Executor blocking,
+                         ArtifactReplica replica) {
         this.root = resultsDir;
         this.system = system;
         this.blocking = blocking;
+        this.replica = replica;
+    }
+
+    public boolean replicated() {
+        return replica != ArtifactReplica.NONE;
     }
 
     /**
@@ -56,7 +71,16 @@ public final class ArtifactStore {
     /** Pulls a checkpoint into its per-attempt place; completes with the path relative to the results folder. */
     public CompletionStage<String> receiveCheckpoint(String trialId, int attempt, int epoch, FileOffer offer) {
         String rel = checkpointPath(trialId, attempt, epoch);
-        return FileTransfer.receive(offer, root.resolve(rel), system, blocking).thenApply(p -> rel);
+        return FileTransfer.receive(offer, root.resolve(rel), system, blocking)
+                .thenApplyAsync(p -> {
+                    try {
+                        copyOff(rel, p);
+                    } catch (RuntimeException e) {
+                        deleteQuietly(rel); // no event will name it
+                        throw e;
+                    }
+                    return rel;
+                }, blocking);
     }
 
     /** Pulls an attempt's result files into its incoming folder; nothing is visible to readers yet. */
@@ -67,7 +91,55 @@ public final class ArtifactStore {
             // receive() refuses a name that is not one safe path element before any byte moves
             transfers.add(FileTransfer.receive(f, incoming.resolve(f.name()), system, blocking).toCompletableFuture());
         }
-        return CompletableFuture.allOf(transfers.toArray(new CompletableFuture[0]));
+        return CompletableFuture.allOf(transfers.toArray(new CompletableFuture[0])).thenRunAsync(() -> {
+            for (int i = 0; i < files.size(); i++) {
+                copyOff(incomingRelative(trialId, attempt) + "/" + files.get(i).name(), transfers.get(i).join());
+            }
+        }, blocking);
+    }
+
+    private void copyOff(String relative, Path file) {
+        if (!replicated()) {
+            return;
+        }
+        try {
+            replica.put(relative, file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // fails the transfer: the attempt is retried, nothing is lost
+        }
+    }
+
+    /**
+     * After a journal replay (blocking; run it on the blocking executor): copies back from the replica every
+     * file the journal names that is not on this disk — each unfinished trial's latest checkpoint and the
+     * accepted result files of completed trials. Returns how many files were restored.
+     */
+    public int restoreMissing(SweepState state) throws IOException {
+        if (!replicated()) {
+            return 0;
+        }
+        List<String> copies = replica.list();
+        int restored = 0;
+        for (TrialEntry t : state.trials().values()) {
+            String id = t.spec().trialId();
+            String ckpt = t.checkpointPath();
+            // a finished trial's checkpoint is never offered again: not worth the transfer
+            if (ckpt != null && !t.terminal() && !readable(ckpt) && replica.get(ckpt, root.resolve(ckpt))) {
+                restored++;
+            }
+            if (t.status().equals(bitsweep.sweep.TrialRecord.COMPLETED)) {
+                String accepted = incomingRelative(id, t.attempts()) + "/";
+                for (String c : copies) {
+                    if (c.startsWith(accepted)) {
+                        Path target = root.resolve(trialDir(id)).resolve(c.substring(accepted.length()));
+                        if (!Files.exists(target) && replica.get(c, target)) {
+                            restored++;
+                        }
+                    }
+                }
+            }
+        }
+        return restored;
     }
 
     /**
@@ -94,6 +166,7 @@ public final class ArtifactStore {
     /** Drops what a rejected (stale) attempt sent. */
     public void discardResult(String trialId, int attempt) {
         deleteTree(incoming(trialId, attempt));
+        forgetCopies(incomingRelative(trialId, attempt) + "/", true);
     }
 
     /** Offers a stored checkpoint to a worker; throws when the file is gone or unreadable. */
@@ -112,10 +185,33 @@ public final class ArtifactStore {
         } catch (IOException e) {
             log.debug("could not delete {}: {}", relative, e.toString());
         }
+        forgetCopies(relative, false);
+    }
+
+    /** The replica's copy goes too, in the background; one left behind only costs space. */
+    private void forgetCopies(String relative, boolean under) {
+        if (!replicated()) {
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            try {
+                if (under) {
+                    replica.deleteUnder(relative);
+                } else {
+                    replica.delete(relative);
+                }
+            } catch (IOException e) {
+                log.debug("could not delete the copy of {}: {}", relative, e.toString());
+            }
+        }, blocking);
     }
 
     private Path incoming(String trialId, int attempt) {
-        return root.resolve(trialDir(trialId)).resolve("incoming").resolve(String.format("attempt-%02d", attempt));
+        return root.resolve(incomingRelative(trialId, attempt));
+    }
+
+    private static String incomingRelative(String trialId, int attempt) {
+        return trialDir(trialId) + "/incoming/" + String.format("attempt-%02d", attempt);
     }
 
     private static void deleteTree(Path dir) {

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -84,6 +85,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final Executor blocking;
     private final TrialsFile trialsFile;
     private final ArtifactStore store;
+    private boolean assignedYet;
     private final SweepEnding ending;
     private final ActorRef<Receptionist.Listing> listings;
     private final WorkerRegistry<ActorRef<WorkerProtocol.Command>> registry = new WorkerRegistry<>();
@@ -128,7 +130,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         this.listings = listings;
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         this.trialsFile = new TrialsFile(settings.resultsDir());
-        this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking);
+        this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking, settings.replica());
         this.ending = new SweepEnding(settings, trialsFile, blocking);
         this.liveness = new Liveness(settings.sweep().stallTimeout(), settings.sweep().maxTrialTime());
         var config = ctx.getSystem().settings().config();
@@ -172,7 +174,27 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         registry.clear();
         liveness.clear();
         ready = false;
-        ctx.getSelf().tell(new Start());
+        if (store.replicated()) {
+            // another orchestrator (a failover) or a lost disk: fetch the files the journal names before any
+            // assignment can offer one
+            ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return store.restoreMissing(state);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, blocking), (restored, err) -> {
+                if (err != null) {
+                    log.error("could not restore the sweep's files from the artifact copy ({}); trials whose "
+                            + "checkpoint is missing restart from epoch 1", rootMessage(err));
+                } else if (restored > 0) {
+                    log.info("restored {} checkpoint and result file(s) from the artifact copy", restored);
+                }
+                return new Start();
+            });
+        } else {
+            ctx.getSelf().tell(new Start());
+        }
         ctx.getSystem().receptionist().tell(Receptionist.find(ServiceKeys.WORKER, listings));
     }
 
@@ -558,6 +580,11 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             lastState = s;
             trialsFile.update(s);
             long started = System.nanoTime();
+            if (!assignedYet && !assignments.isEmpty()) {
+                assignedYet = true; // failover tests measure from a kill to this line
+                log.info("first assignment of this supervisor: trial {} attempt {} (at {} ms since the epoch)",
+                        assignments.get(0).trialId(), assignments.get(0).attempt(), System.currentTimeMillis());
+            }
             for (var a : assignments) {
                 liveness.started(a.trialId(), a.attempt(), started);
                 send(s, a);

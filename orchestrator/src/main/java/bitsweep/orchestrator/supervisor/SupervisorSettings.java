@@ -11,24 +11,34 @@ import java.time.Duration;
  * @param minWorkers     no trial is assigned before this many workers registered (benchmarks, fair starts)
  * @param statusInterval how often the console status line is logged
  * @param snapshotEvery  events between snapshots of the sweep state
+ * @param replica        where stored checkpoints and results are copied off this machine (PostgreSQL journal)
  */
 public record SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, Duration statusInterval,
-                                 int snapshotEvery, SweepCompletionHook hook) {
+                                 int snapshotEvery, SweepCompletionHook hook, ArtifactReplica replica) {
+
+    public SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, Duration statusInterval,
+                              int snapshotEvery, SweepCompletionHook hook) {
+        this(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, hook, ArtifactReplica.NONE);
+    }
 
     public static SupervisorSettings of(Sweep sweep, Path resultsDir) {
         return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), 1000, SweepCompletionHook.discovered());
     }
 
+    public SupervisorSettings withReplica(ArtifactReplica newReplica) {
+        return new SupervisorSettings(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, hook, newReplica);
+    }
+
     public SupervisorSettings withHook(SweepCompletionHook newHook) {
-        return new SupervisorSettings(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, newHook);
+        return new SupervisorSettings(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, newHook, replica);
     }
 
     public SupervisorSettings withMinWorkers(int n) {
-        return new SupervisorSettings(sweep, resultsDir, n, statusInterval, snapshotEvery, hook);
+        return new SupervisorSettings(sweep, resultsDir, n, statusInterval, snapshotEvery, hook, replica);
     }
 
     public SupervisorSettings withStatusInterval(Duration d) {
-        return new SupervisorSettings(sweep, resultsDir, minWorkers, d, snapshotEvery, hook);
+        return new SupervisorSettings(sweep, resultsDir, minWorkers, d, snapshotEvery, hook, replica);
     }
 
     public int maxAttempts() {

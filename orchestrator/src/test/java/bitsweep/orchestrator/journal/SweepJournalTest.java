@@ -70,4 +70,17 @@ class SweepJournalTest {
         open(results, false).close();
         assertEquals(1, Files.list(results).filter(p -> p.getFileName().toString().equals(FolderLock.FILE)).count());
     }
+
+    @Test
+    void aStandbyNeedsTheJournalInPostgresqlAndNeverStartsASweepOver() {
+        Path results = tmp.resolve("standby");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepJournal.open(
+                new JournalStore.Embedded(results), "bitsweep-sweep|s", results, false, true));
+        assertTrue(e.getMessage().contains("--standby needs the journal in PostgreSQL"), e.getMessage());
+        JournalStore.Postgres pg = new JournalStore.Postgres("127.0.0.1", 1, "db", "u", "p");
+        IllegalArgumentException fresh = assertThrows(IllegalArgumentException.class, () -> SweepJournal.open(
+                pg, "bitsweep-sweep|s", results, true, true));
+        assertTrue(fresh.getMessage().contains("--standby and --fresh exclude each other"), fresh.getMessage());
+        assertFalse(Files.exists(results), "nothing created");
+    }
 }
