@@ -5,7 +5,8 @@
 #   2. `mvn -Pimage package` builds BitSweep's image on it with Jib (base given as tar://…), into
 #      app/target-image/jib-image.tar (a separate build folder: app/target is what ./bitsweep runs);
 #   3. the image's layers are unpacked into a folder and its entry point is run there under chroot,
-#      as a container runtime would: `bitsweep --version` and `bitsweep validate` of a sweep file.
+#      as a container runtime would: `bitsweep --version`, `bitsweep validate` of a sweep file and a local
+#      sweep with the simulated trainer on two device processes (`bitsweep run --simulate`).
 # Usage: ./scripts/image-test.sh [extra mvn options, e.g. -o]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,12 +80,22 @@ grep -q '/app/libs/djl-pytorch-native\|pytorch-native-cpu' "$work/rootfs/app/jib
   || fail "the CPU image's class path has no pytorch-native-cpu"
 mkdir -p "$work/rootfs/work/sweeps" "$work/rootfs/proc" "$work/rootfs/tmp"
 cp sweeps/mnist-smoke.yaml "$work/rootfs/work/sweeps/"
+# the folder becomes a mount point of its own and gets /proc: the JVM looks up the file store of the
+# results folder in /proc/self/mounts (atomic writes), which a plain chroot folder would not be in
+mount --bind "$work/rootfs" "$work/rootfs"
 mount -t proc proc "$work/rootfs/proc"
-trap 'umount "$work/rootfs/proc" 2>/dev/null || true' EXIT
+trap 'umount "$work/rootfs/proc" 2>/dev/null; umount "$work/rootfs" 2>/dev/null || true' EXIT
 run() { chroot "$work/rootfs" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp sh -c "cd /work && $entry $*"; }
 version=$(run --version) || fail "bitsweep --version in the image"
 say "in the image: bitsweep --version → $version"
 run validate sweeps/mnist-smoke.yaml > "$work/validate.txt" 2>&1 || { cat "$work/validate.txt" >&2; fail "bitsweep validate in the image"; }
 grep -q "mu0.05-pruning-s0-9b32afd872" "$work/validate.txt" || fail "validate printed no trial table: $(head -5 "$work/validate.txt")"
 say "in the image: bitsweep validate sweeps/mnist-smoke.yaml → $(grep -c -- '-s0-' "$work/validate.txt") trials"
+# a whole local sweep inside the image: the supervisor plus two device processes (child JVMs started from
+# the image's java and class path), simulated trainer
+run run sweeps/mnist-smoke.yaml --simulate 300-600 --cpu-workers 2 --worker-heap 512m --results /tmp/sim \
+  > "$work/run.txt" 2>&1 || { tail -20 "$work/run.txt" >&2; fail "bitsweep run in the image"; }
+grep -q "worker-1:cpu() started" "$work/run.txt" || fail "no second device process in the image's run"
+grep -q "8 trials: queued 0, running 0, completed 8, failed 0" "$work/run.txt" || fail "the image's run did not complete 8 trials"
+say "in the image: bitsweep run sweeps/mnist-smoke.yaml --simulate 300-600 --cpu-workers 2 → 8 trials completed on 2 device processes ($(grep -o 'wall time [0-9.]* s' "$work/run.txt"))"
 say "PASSED ($work)"

@@ -6,7 +6,7 @@
 #   3. the recipe's own promises hold in the rendered output (GPU workers request nvidia.com/gpu: 1,
 #      the CPU overlay none; probes on the cluster port; secrets referenced; seed service headless);
 #   4. the checker itself rejects a manifest with a misspelled field and one with a missing required field.
-# Installs kubectl (Debian's kubernetes-client) and python3-kubernetes when missing and running as root.
+# Needs kubectl >= 1.21; installs python3-kubernetes when missing (as root).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,12 +15,15 @@ work=$(mktemp -d /tmp/bitsweep-k8s.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "k8s-validate: FAILED: $*" >&2; exit 1; }
 
-if ! command -v kubectl >/dev/null || ! "$python" -c 'import kubernetes, yaml' 2>/dev/null; then
-  [ "$(id -u)" = 0 ] || fail "needs kubectl and python3-kubernetes (apt-get install kubernetes-client python3-kubernetes)"
+# kubectl with kustomize v4+ (kubectl >= 1.21): Debian bookworm's kubernetes-client is 1.20, whose
+# kustomize 2.0.3 knows neither `labels:` nor `patches:`; the Google Cloud SDK's kubectl package is fine.
+command -v kubectl >/dev/null || fail "needs kubectl >= 1.21 (e.g. the kubectl package of the Google Cloud SDK apt repository)"
+minor=$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9]*\).*/\1/p')
+[ "${minor:-0}" -ge 21 ] || fail "kubectl $(kubectl version --client 2>/dev/null | head -1) is older than 1.21 (kustomize too old)"
+if ! "$python" -c 'import kubernetes, yaml' 2>/dev/null; then
+  [ "$(id -u)" = 0 ] || fail "needs python3-kubernetes (apt-get install python3-kubernetes)"
   apt-get update -qq >&2
-  pkgs=(python3-kubernetes python3-yaml)
-  command -v kubectl >/dev/null || pkgs+=(kubernetes-client)
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-kubernetes python3-yaml >&2
 fi
 
 kubectl kustomize deploy/k8s > "$work/gpu.yaml" || fail "kubectl kustomize deploy/k8s"

@@ -43,10 +43,10 @@ final class TerminalBlock {
         out.flush();
     }
 
-    /** Leaves the last block on the screen as ordinary lines; later output goes below it. */
+    /** Erases the block (the last snapshot may already be out of date; the caller prints the final state). */
     synchronized void close() {
+        erase();
         closed = true;
-        drawn = 0;
         out.flush();
     }
 

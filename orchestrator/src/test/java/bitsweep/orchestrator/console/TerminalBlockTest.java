@@ -32,11 +32,11 @@ class TerminalBlockTest {
     }
 
     @Test
-    void afterCloseTheLastBlockStaysAndLaterOutputGoesBelowIt() {
-        block.show(List.of("final"));
+    void closeErasesTheBlockAndLaterSnapshotsAreIgnoredWhileLinesStillPrint() {
+        block.show(List.of("a", "b"));
         block.close();
         block.show(List.of("late snapshot"));
         block.printAbove("table\n");
-        assertEquals("final\ntable\n", output());
+        assertEquals("a\nb\nESC[2FESC[Jtable\n", output());
     }
 }
