@@ -50,9 +50,14 @@ public final class ProgressView {
         return lines;
     }
 
-    private static String label(SweepProgress.WorkerProgress w) {
-        return w.name().equals(w.device()) || w.name().endsWith(w.device()) ? w.name() : w.name() + " " + w.device();
+    /** The worker's name without a loopback address (local mode: every worker is on this machine) and its device. */
+    static String label(SweepProgress.WorkerProgress w) {
+        String name = LOOPBACK.matcher(w.name()).replaceFirst("");
+        return name.endsWith(w.device()) ? name : name + " " + w.device();
     }
+
+    private static final java.util.regex.Pattern LOOPBACK =
+            java.util.regex.Pattern.compile("^(pekko://[^@/]+@)?127\\.0\\.0\\.1:\\d+/(user/)?");
 
     /** {@code [#####.....]}: done of total in {@value #BAR} cells; an unknown total shows an empty bar. */
     static String bar(long done, long total) {

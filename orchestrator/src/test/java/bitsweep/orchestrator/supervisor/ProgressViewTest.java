@@ -28,9 +28,10 @@ class ProgressViewTest {
                 new WorkerProgress("127.0.0.1:4100/worker-0:cpu()", "cpu()", "mu0.05-pruning-s0-9b32afd872", 1, 4, 90),
                 new WorkerProgress("127.0.0.1:4101/worker-1:cpu()", "cpu()", null, 0, 0, Double.NaN))), 120);
         assertEquals(3, lines.size());
-        assertEquals("  127.0.0.1:4100/worker-0:cpu() [#####...............] epoch 1/4  ETA 1m30s  "
+        // loopback addresses (local mode) are left out of the worker's label
+        assertEquals("  worker-0:cpu() [#####...............] epoch 1/4  ETA 1m30s  "
                 + "mu0.05-pruning-s0-9b32afd872", lines.get(1));
-        assertEquals("  127.0.0.1:4101/worker-1:cpu() " + " ".repeat(22) + " idle", lines.get(2));
+        assertEquals("  worker-1:cpu() " + " ".repeat(22) + " idle", lines.get(2));
     }
 
     @Test
@@ -56,6 +57,14 @@ class ProgressViewTest {
             assertTrue(line.length() <= 60, line);
         }
         assertTrue(lines.get(1).endsWith("…"), lines.get(1));
+    }
+
+    @Test
+    void workersOnOtherHostsKeepTheirAddressAndNamesWithoutTheirDeviceGetIt() {
+        assertEquals("10.0.0.6:25520/worker-0:gpu(0)", ProgressView.label(
+                new WorkerProgress("10.0.0.6:25520/worker-0:gpu(0)", "gpu(0)", null, 0, 0, Double.NaN)));
+        assertEquals("worker-0 cpu()", ProgressView.label(
+                new WorkerProgress("pekko://bitsweep@127.0.0.1:4100/user/worker-0", "cpu()", null, 0, 0, Double.NaN)));
     }
 
     @Test
