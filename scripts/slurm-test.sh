@@ -6,7 +6,9 @@
 #   - trials completed before the scancel are not run again (same attempts, byte-identical result.json)
 #   - each job ends by itself when its sweep ends (no job left in the queue)
 # Usage: ./scripts/slurm-test.sh [SWEEP.yaml]   (default sweeps/mnist-smoke.yaml; MNIST via get-mnist.sh)
-# Takes ~6 min on 2 cores with the smoke sweep. Leaves its files in $BITSWEEP_SLURM_TEST_DIR
+#        BITSWEEP_SLURM_TEST_SIMULATE=8000-12000 ./scripts/slurm-test.sh    the same with the simulated trainer
+#        (trials of 8-12 s: the CI variant, a few minutes; the real trainer takes ~15 min on 2 busy cores)
+# Leaves its files in $BITSWEEP_SLURM_TEST_DIR
 # (default: a new temporary folder) and stops the SLURM daemons again if it started them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,6 +39,9 @@ trap cleanup EXIT
 export BITSWEEP_RESULTS=$results BITSWEEP_CPU_WORKERS=${BITSWEEP_CPU_WORKERS:-2}
 export BITSWEEP_SCRATCH=$work/scratch BITSWEEP_JAVA_OPTS=${BITSWEEP_JAVA_OPTS:--Xmx2g}
 export DATA_DIR=$root/data
+if [ -n "${BITSWEEP_SLURM_TEST_SIMULATE:-}" ]; then
+  export BITSWEEP_WORKER_ARGS="--simulate $BITSWEEP_SLURM_TEST_SIMULATE"
+fi
 
 submit() {
   sbatch --parsable --output="$work/job-%j.out" deploy/slurm/bitsweep.sbatch "$sweep" --status-every 5s
@@ -52,10 +57,10 @@ job_exit() { scontrol show job "$1" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]
 
 # 1. first job: wait for at least two completed trials, then scancel it mid-sweep
 job=$(submit)
-say "submitted job $job ($sweep, results $results)"
+say "submitted job $job ($sweep${BITSWEEP_WORKER_ARGS:+, workers $BITSWEEP_WORKER_ARGS}, results $results)"
 while [ "$(count completed)" -lt 2 ]; do
   in_queue "$job" || die "job $job ended before two trials completed"
-  sleep 5
+  sleep 2
 done
 trial_states | awk '$2 == "completed"' > "$work/completed-before.txt"
 total=$(trial_states | wc -l)
