@@ -2,6 +2,7 @@ package bitsweep.app.local;
 
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
+import bitsweep.orchestrator.console.LiveConsole;
 import bitsweep.orchestrator.node.LogFiles;
 import bitsweep.orchestrator.node.OrchestratorNode;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
@@ -130,7 +131,9 @@ public final class LocalRun {
             children = DeviceProcessSupervisor.start(processes.children(slots, ChildJvm.current()))
                     .installShutdownHook();
             started.accept(children);
-            return handle.completion().get();
+            try (AutoCloseable view = LiveConsole.attachIfTerminal(system)) { // plain log lines unless a terminal
+                return handle.completion().get();
+            }
         } finally {
             if (children != null) {
                 children.close(); // SIGTERM: the device processes leave the cluster before the supervisor stops

@@ -46,7 +46,7 @@ final class ConsoleView {
         return sb.toString();
     }
 
-    private static int totalEpochs(TrialEntry t) {
+    static int totalEpochs(TrialEntry t) {
         if (t == null) {
             return 0;
         }

@@ -41,6 +41,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -53,6 +54,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * The sweep supervisor: a thin event-sourced actor over plain, separately tested parts — pull
@@ -77,6 +80,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
      */
     private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 5_000_000_000L;
     private static final Duration LIVENESS_CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /** Marks the periodic status line, which a terminal's live view replaces on the console. */
+    public static final Marker STATUS_LINE = MarkerFactory.getMarker("BITSWEEP_STATUS_LINE");
     static final String ABORT_GRACE = "bitsweep.supervisor.abort-grace";
 
     private final ActorContext<Command> ctx;
@@ -104,6 +110,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(ServiceKeys.WORKER, listings));
             ctx.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.SUPERVISOR, ctx.getSelf()));
             timers.startTimerWithFixedDelay(new Tick(), settings.statusInterval());
+            timers.startTimerWithFixedDelay(new ProgressTick(), PROGRESS_INTERVAL);
             timers.startTimerWithFixedDelay(new CheckLiveness(), LIVENESS_CHECK_INTERVAL);
             return new Supervisor(ctx, settings, listings);
         }));
@@ -220,6 +227,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .onCommand(CancelSweep.class, this::onCancelSweep)
                 .onCommand(GetStatus.class, this::onGetStatus)
                 .onCommand(Tick.class, this::onTick)
+                .onCommand(ProgressTick.class, this::onProgressTick)
                 .onCommand(RefineFrontier.class, this::onRefineFrontier)
                 .build();
     }
@@ -541,12 +549,25 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     private Effect<SupervisorEvent, SweepState> onTick(SweepState state, Tick msg) {
         if (ready && !ending.completed()) {
-            log.info(ConsoleView.render(state, registry.slots().stream()
-                    .map(w -> new ConsoleView.WorkerLine(w.name, w.device, w.trialId, w.lastEpoch,
-                            w.trialId == null ? null : state.trial(w.trialId)))
-                    .toList()));
+            log.info(STATUS_LINE, ConsoleView.render(state, workerLines(state)));
         }
         return Effect().none();
+    }
+
+    /** Publishes the live view's snapshot (the {@code run} command's terminal view subscribes). */
+    private Effect<SupervisorEvent, SweepState> onProgressTick(SweepState state, ProgressTick msg) {
+        if (ready && !ending.completed()) {
+            ctx.getSystem().eventStream()
+                    .tell(new EventStream.Publish<>(SweepProgress.of(state, workerLines(state))));
+        }
+        return Effect().none();
+    }
+
+    private List<ConsoleView.WorkerLine> workerLines(SweepState state) {
+        return registry.slots().stream()
+                .map(w -> new ConsoleView.WorkerLine(w.name, w.device, w.trialId, w.lastEpoch,
+                        w.trialId == null ? null : state.trial(w.trialId)))
+                .toList();
     }
 
     // --- scheduling -----------------------------------------------------------------------------
@@ -743,6 +764,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     /** Periodic console status line. */
     private record Tick() implements SupervisorProtocol.Internal {
+    }
+
+    /** Periodic snapshot for the live console view ({@link SweepProgress}). */
+    private record ProgressTick() implements SupervisorProtocol.Internal {
     }
 
     /** Periodic check of running attempts against the stall timeout and {@code max-trial-time}. */
