@@ -96,7 +96,8 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
                 return OrchestratorNode.startSupervisor(system, settings).completion().get();
             } finally {
                 system.terminate();
-                system.getWhenTerminated().toCompletableFuture().get();
+                Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT,
+                        "the orchestrator's actor system");
             }
         }
     }
