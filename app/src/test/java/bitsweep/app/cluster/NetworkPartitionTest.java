@@ -103,6 +103,12 @@ class NetworkPartitionTest {
                 assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
                 TrialRecord cut = records.stream().filter(r -> r.spec().trialId().equals(trial)).findFirst().orElseThrow();
                 assertEquals(2, cut.attempts(), "the cut-off trial ran exactly twice: " + cut);
+                for (TrialRecord r : records) {
+                    if (!r.spec().trialId().equals(trial)) {
+                        assertEquals(1, r.attempts(), "every other trial ran once (the rejoining worker was not "
+                                + "reported lost again): " + r.spec().trialId() + logs());
+                    }
+                }
                 SimulatedTrialRunner.Artifact artifact = JSON.readValue(results.resolve(cut.artifact()).toFile(),
                         SimulatedTrialRunner.Artifact.class);
                 assertTrue(artifact.startedAtEpoch() > 1, "the stored result is attempt 2's, resumed from the "
@@ -116,7 +122,18 @@ class NetworkPartitionTest {
                     assertEquals(List.of(id + " " + r.attempts()), mine, "completions of " + id);
                 }
                 assertTrue(b.process.isAlive(), "worker B must still run" + logs());
+                // the cut-off worker's JVM stays: it learns it was removed, starts a new actor system and rejoins
                 assertTrue(a.process.isAlive(), "worker A must still run (it rejoins, it does not exit)" + logs());
+                List<String> orchLog = Files.readAllLines(results.resolve("logs").resolve("orchestrator.log"));
+                assertEquals(1, orchLog.stream().filter(l -> l.contains(" was lost while running ")).count(),
+                        "only the cut-off worker's old incarnation was lost" + logs());
+                assertTrue(Files.readString(tmp.resolve("wa.log")).contains("re-joining"), logs());
+                assertTrue(orchLog.stream().filter(l -> l.contains("worker ") && l.contains(aHost)
+                        && l.endsWith(" joined")).count() >= 2, "worker A joined again as a new incarnation" + logs());
+                orchLog.stream().filter(l -> l.contains(" WARN ") || l.contains("joined") || l.contains(" left")
+                                || l.contains("ignored") || l.contains("completed (attempt"))
+                        .map(l -> l.length() > 250 ? l.substring(0, 250) + "…" : l)
+                        .forEach(l -> log.info("orchestrator: {}", l));
             }
         }
     }
