@@ -63,7 +63,7 @@ final class NetworkNamespaces implements AutoCloseable {
     /** Adds a node's namespace linked to the hub; returns its address. */
     String addNode(String node) throws IOException {
         String ns = namespace(node);
-        String address = SUBNET + (addresses.size() + 1);
+        String address = address(addresses.size() + 1);
         addNamespace(ns);
         ip("-n", hub, "link", "add", port(node), "type", "veth", "peer", "name", "eth0", "netns", ns);
         ip("-n", hub, "link", "set", port(node), "master", "br0", "up");
@@ -72,6 +72,11 @@ final class NetworkNamespaces implements AutoCloseable {
         ip("-n", ns, "link", "set", "lo", "up");
         addresses.put(node, address);
         return address;
+    }
+
+    /** The address the {@code n}-th node added (from 1) gets: fixed, so certificates can be made beforehand. */
+    static String address(int n) {
+        return SUBNET + n;
     }
 
     /** The command prefix that runs a program inside {@code node}'s namespace ({@code ip netns exec} execs it). */

@@ -32,11 +32,15 @@ import org.slf4j.LoggerFactory;
  * cluster must. Worker A is cut off (its link taken down) in the middle of a trial, for longer than the
  * orchestrator's failure detection + split-brain-resolver time, then linked again.
  *
- * <p>Worker A's own split brain resolver is slowed down (stable-after 60 s instead of 2 s), so that while cut
- * off it keeps training and finishes its old attempt: when the link heals it really has late messages to
- * deliver (heartbeats, progress, the old attempt's result, a request for work) to an orchestrator that has
- * already downed it. That is the worst case; with equal timers it would down itself and stop its trainer at
- * about the time the orchestrator downs it.
+ * <p>Two cases. In the first, worker A's own split brain resolver is slowed down (stable-after 60 s instead of
+ * 2 s), so that while cut off it keeps training and finishes its old attempt: when the link heals it really has
+ * late messages to deliver (heartbeats, progress, the old attempt's result, a request for work) to an
+ * orchestrator that has already downed it — the worst case. In the second, all timers are equal (the production
+ * configuration, scaled down): worker A downs itself while still cut off, restarts its actor system and keeps
+ * trying to join until the link is back.
+ *
+ * <p>Timers: {@link ChildJvm#FAST_CLUSTER} (failure detector heartbeat pause 1.5 s, stable-after 2 s) on every
+ * node, plus {@code -Dpekko.cluster.split-brain-resolver.stable-after=60s} on worker A in the first case.
  */
 class NetworkPartitionTest {
     private static final Logger log = LoggerFactory.getLogger(NetworkPartitionTest.class);
@@ -54,19 +58,31 @@ class NetworkPartitionTest {
     @TempDir
     Path tmp;
 
+    /** The cluster CA and the three nodes' certificates, shared by the tests: keytool takes a while. */
+    @TempDir
+    static Path certsDir;
+    private static Path certs;
+
     private final String sweepName = "partition-" + Long.toHexString(System.nanoTime());
 
     @Test
     void cutOffWorkersTrialResumesOnTheOtherWorkerAndItsLateResultIsNotCounted() throws Exception {
+        partition(true);
+    }
+
+    @Test
+    void cutOffWorkerThatDownsItselfRejoinsOnceTheLinkIsBack() throws Exception {
+        partition(false);
+    }
+
+    /** @param outlivesCut whether worker A's own resolver is slow enough for it to stay up through the cut */
+    private void partition(boolean outlivesCut) throws Exception {
+        long started = System.nanoTime();
         try (NetworkNamespaces net = NetworkNamespaces.require()) {
             String orchHost = net.addNode("orch");
             String aHost = net.addNode("wa");
             String bHost = net.addNode("wb");
-            Path certs = tmp.resolve("certs");
-            ClusterCa.init(certs, ENV);
-            ClusterCa.node(certs, "orch", List.of(orchHost), false, ENV);
-            ClusterCa.node(certs, "wa", List.of(aHost), false, ENV);
-            ClusterCa.node(certs, "wb", List.of(bHost), false, ENV);
+            Path certs = certificates(List.of(orchHost, aHost, bHost));
 
             Path results = tmp.resolve("results");
             Path scratchA = tmp.resolve("worker-a");
@@ -74,7 +90,8 @@ class NetworkPartitionTest {
             List<String> orchArgs = new ArrayList<>(ChildJvm.FAST_CLUSTER);
             orchArgs.addAll(List.of("-Dbitsweep.test.host=" + orchHost,
                     "-Dbitsweep.test.tls-dir=" + certs.resolve("orch")));
-            List<String> slowDowning = List.of("-Dpekko.cluster.split-brain-resolver.stable-after=60s");
+            List<String> slowDowning = outlivesCut ? List.of("-Dpekko.cluster.split-brain-resolver.stable-after=60s")
+                    : List.of();
             try (ChildJvm orch = ChildJvm.start(net.exec("orch"), tmp.resolve("orchestrator.log"), ENV, NODE, orchArgs,
                     "orchestrator", "" + PORT, results.toString(), "" + TRIALS, "" + EPOCHS, "2", "embedded",
                     sweepName);
@@ -82,14 +99,23 @@ class NetworkPartitionTest {
                  ChildJvm b = worker(net, "wb", certs, orchHost, scratchB, List.of())) {
                 String trial = await("worker A to run a trial with a stored checkpoint", 90,
                         () -> runningWithStoredCheckpoint(scratchA, results));
+                log.info("{} s after the start worker A runs {} with a stored checkpoint", seconds(started), trial);
                 net.cut("wa");
                 long cutAt = System.nanoTime();
                 Path resumed = scratchB.resolve("worker-0").resolve(trial).resolve("attempt-2");
                 await("trial " + trial + " to run again (attempt 2) on worker B", 60,
                         () -> Files.isDirectory(resumed) ? Optional.of(true) : Optional.empty());
-                Path oldResult = scratchA.resolve("worker-0").resolve(trial).resolve("attempt-1").resolve("result.json");
-                await("worker A, cut off, to finish its old attempt of " + trial, 30,
-                        () -> Files.exists(oldResult) ? Optional.of(true) : Optional.empty());
+                if (outlivesCut) {
+                    Path oldResult = scratchA.resolve("worker-0").resolve(trial).resolve("attempt-1")
+                            .resolve("result.json");
+                    await("worker A, cut off, to finish its old attempt of " + trial, 30,
+                            () -> Files.exists(oldResult) ? Optional.of(true) : Optional.empty());
+                } else {
+                    // its new actor system then keeps trying to join the unreachable seed
+                    await("worker A, cut off, to down itself and start a new actor system", 30,
+                            () -> count(tmp.resolve("wa.log"), "cluster transport:") >= 2 ? Optional.of(true)
+                                    : Optional.empty());
+                }
                 assertTrue(a.process.isAlive() && b.process.isAlive() && orch.process.isAlive(), logs());
                 net.heal("wa");
                 log.info("link of worker A healed after {} s; trial {} runs on worker B", seconds(cutAt), trial);
@@ -138,6 +164,23 @@ class NetworkPartitionTest {
         }
     }
 
+    /** Made once, for the addresses nodes 1-3 get ({@link NetworkNamespaces#address}). */
+    private static synchronized Path certificates(List<String> hosts) throws IOException {
+        assertEquals(List.of(NetworkNamespaces.address(1), NetworkNamespaces.address(2), NetworkNamespaces.address(3)),
+                hosts);
+        if (certs == null) {
+            long start = System.nanoTime();
+            Path dir = certsDir.resolve("certs");
+            ClusterCa.init(dir, ENV);
+            ClusterCa.node(dir, "orch", List.of(hosts.get(0)), false, ENV);
+            ClusterCa.node(dir, "wa", List.of(hosts.get(1)), false, ENV);
+            ClusterCa.node(dir, "wb", List.of(hosts.get(2)), false, ENV);
+            certs = dir;
+            log.info("cluster CA and 3 node certificates made in {} s", seconds(start));
+        }
+        return certs;
+    }
+
     private ChildJvm worker(NetworkNamespaces net, String node, Path certs, String seedHost, Path scratch,
                             List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(ChildJvm.FAST_CLUSTER);
@@ -173,6 +216,14 @@ class NetworkPartitionTest {
             return Optional.empty(); // being written
         }
         return Optional.empty();
+    }
+
+    private static long count(Path log, String text) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** "TRIAL ATTEMPT" for every result the supervisor accepted, from its log. */
