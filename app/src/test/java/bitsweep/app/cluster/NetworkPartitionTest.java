@@ -82,21 +82,21 @@ class NetworkPartitionTest {
             String orchHost = net.addNode("orch");
             String aHost = net.addNode("wa");
             String bHost = net.addNode("wb");
-            Path certs = certificates(List.of(orchHost, aHost, bHost));
+            Path tls = certificates(List.of(orchHost, aHost, bHost));
 
             Path results = tmp.resolve("results");
             Path scratchA = tmp.resolve("worker-a");
             Path scratchB = tmp.resolve("worker-b");
             List<String> orchArgs = new ArrayList<>(ChildJvm.FAST_CLUSTER);
             orchArgs.addAll(List.of("-Dbitsweep.test.host=" + orchHost,
-                    "-Dbitsweep.test.tls-dir=" + certs.resolve("orch")));
+                    "-Dbitsweep.test.tls-dir=" + tls.resolve("orch")));
             List<String> slowDowning = outlivesCut ? List.of("-Dpekko.cluster.split-brain-resolver.stable-after=60s")
                     : List.of();
             try (ChildJvm orch = ChildJvm.start(net.exec("orch"), tmp.resolve("orchestrator.log"), ENV, NODE, orchArgs,
                     "orchestrator", "" + PORT, results.toString(), "" + TRIALS, "" + EPOCHS, "2", "embedded",
                     sweepName);
-                 ChildJvm a = worker(net, "wa", certs, orchHost, scratchA, slowDowning);
-                 ChildJvm b = worker(net, "wb", certs, orchHost, scratchB, List.of())) {
+                 ChildJvm a = worker(net, "wa", tls, orchHost, scratchA, slowDowning);
+                 ChildJvm b = worker(net, "wb", tls, orchHost, scratchB, List.of())) {
                 String trial = await("worker A to run a trial with a stored checkpoint", 90,
                         () -> runningWithStoredCheckpoint(scratchA, results));
                 log.info("{} s after the start worker A runs {} with a stored checkpoint", seconds(started), trial);
@@ -153,7 +153,11 @@ class NetworkPartitionTest {
                 List<String> orchLog = Files.readAllLines(results.resolve("logs").resolve("orchestrator.log"));
                 assertEquals(1, orchLog.stream().filter(l -> l.contains(" was lost while running ")).count(),
                         "only the cut-off worker's old incarnation was lost" + logs());
-                assertTrue(Files.readString(tmp.resolve("wa.log")).contains("re-joining"), logs());
+                String aLog = Files.readString(tmp.resolve("wa.log"));
+                assertTrue(aLog.contains("re-joining"), "worker A restarted its actor system" + logs());
+                if (outlivesCut) { // its late traffic reached the orchestrator, which refused it (Artery quarantine)
+                    assertTrue(aLog.contains("quarantined this node"), logs());
+                }
                 assertTrue(orchLog.stream().filter(l -> l.contains("worker ") && l.contains(aHost)
                         && l.endsWith(" joined")).count() >= 2, "worker A joined again as a new incarnation" + logs());
                 orchLog.stream().filter(l -> l.contains(" WARN ") || l.contains("joined") || l.contains(" left")
@@ -181,14 +185,14 @@ class NetworkPartitionTest {
         return certs;
     }
 
-    private ChildJvm worker(NetworkNamespaces net, String node, Path certs, String seedHost, Path scratch,
+    private ChildJvm worker(NetworkNamespaces net, String node, Path tls, String seedHost, Path scratch,
                             List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(ChildJvm.FAST_CLUSTER);
         // TLS as a device process gets it from its node: -Dbitsweep.tls.*, the passwords in the environment
         args.addAll(List.of("-Dbitsweep.test.host=" + net.address(node), "-Dbitsweep.test.port=" + PORT,
                 "-Dbitsweep.test.seed-host=" + seedHost, "-Dbitsweep.tls.enabled=on",
-                "-Dbitsweep.tls.key-store=" + certs.resolve(node).resolve(TlsMaterial.NODE_KEYSTORE),
-                "-Dbitsweep.tls.trust-store=" + certs.resolve(node).resolve(TlsMaterial.TRUSTSTORE)));
+                "-Dbitsweep.tls.key-store=" + tls.resolve(node).resolve(TlsMaterial.NODE_KEYSTORE),
+                "-Dbitsweep.tls.trust-store=" + tls.resolve(node).resolve(TlsMaterial.TRUSTSTORE)));
         args.addAll(extra);
         return ChildJvm.start(net.exec(node), tmp.resolve(node + ".log"), ENV, NODE, args, "worker", "" + PORT,
                 scratch.toString(), "" + EPOCHS * 1000, "1");
