@@ -34,7 +34,16 @@ final class ChildJvm implements AutoCloseable {
     /** With {@code env} added to this JVM's environment (e.g. the journal database's user and password). */
     static ChildJvm start(Path log, Map<String, String> env, String mainClass, List<String> jvmArgs, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(List.of(), log, env, mainClass, jvmArgs, args);
+    }
+
+    /**
+     * With {@code prefix} before the java command, e.g. {@code ip netns exec NS}: it must exec java in place
+     * (as {@code ip netns exec} does), so that {@link #process} is the JVM and {@link #kill} ends it.
+     */
+    static ChildJvm start(List<String> prefix, Path log, Map<String, String> env, String mainClass,
+                          List<String> jvmArgs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");

@@ -4,6 +4,8 @@ import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.node.OrchestratorCommand;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.security.NodeSecurity;
+import bitsweep.security.TlsMaterial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.train.TrialConfig;
@@ -26,6 +28,12 @@ import java.util.Map;
  * orchestrator PORT RESULTS_DIR TRIALS EPOCHS MIN_WORKERS [JOURNAL [SWEEP_NAME [standby]]]
  * worker SEED_PORT[,SEED_PORT…] SCRATCH_DIR TRIAL_MILLIS WORKERS
  * </pre>
+ *
+ * <p>On 127.0.0.1 unless {@code -Dbitsweep.test.host=ADDR} (this node's address; a worker binds port
+ * {@code -Dbitsweep.test.port}, default any) and {@code -Dbitsweep.test.seed-host=ADDR} (a worker's seed). An
+ * orchestrator on a network address takes its TLS material from {@code -Dbitsweep.test.tls-dir=DIR} as
+ * {@code --tls-dir} would; a worker gets it as a device process does ({@code -Dbitsweep.tls.*}, passwords in
+ * the environment).
  */
 public final class ClusterTestNode {
     private ClusterTestNode() {
@@ -37,27 +45,34 @@ public final class ClusterTestNode {
                 int port = Integer.parseInt(args[1]);
                 String name = args.length > 7 ? args[7] : "multi-jvm";
                 Sweep sweep = sweep(name, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-                HostPort self = new HostPort("127.0.0.1", port);
+                HostPort self = new HostPort(host(), port);
                 Path results = Path.of(args[2]);
                 JournalStore store = JournalStore.parse(args.length > 6 ? args[6] : null, results, System.getenv());
                 boolean standby = args.length > 8 && args[8].equals("standby");
+                String tlsDir = System.getProperty("bitsweep.test.tls-dir");
+                NodeSecurity security = tlsDir == null ? NodeSecurity.loopbackPlain()
+                        : NodeSecurity.tls(TlsMaterial.fromDir(Path.of(tlsDir), System.getenv()));
                 SweepCompletion done = OrchestratorCommand.run(sweep, results, false, store, self, List.of(self),
-                        Integer.parseInt(args[5]), Duration.ofSeconds(2),
-                        bitsweep.security.NodeSecurity.loopbackPlain(), standby);
+                        Integer.parseInt(args[5]), Duration.ofSeconds(2), security, standby);
                 System.exit(done.count("completed") == sweep.trials().size() ? 0 : 3);
             }
             case "worker" -> {
+                String seedHost = System.getProperty("bitsweep.test.seed-host", "127.0.0.1");
                 List<HostPort> seeds = java.util.Arrays.stream(args[1].split(","))
-                        .map(p -> new HostPort("127.0.0.1", Integer.parseInt(p))).toList();
+                        .map(p -> new HostPort(seedHost, Integer.parseInt(p))).toList();
                 long millis = Long.parseLong(args[3]);
                 SimulatedTrialRunner.Settings sim = SimulatedTrialRunner.Settings.durations(millis, millis);
                 WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds,
-                        new HostPort("127.0.0.1", 0), Collections.nCopies(Integer.parseInt(args[4]), "cpu()"),
+                        new HostPort(host(), Integer.getInteger("bitsweep.test.port", 0)), Collections.nCopies(Integer.parseInt(args[4]), "cpu()"),
                         device -> new SimulatedTrialRunner(sim), Path.of(args[2]), AssignmentLatency.none()));
                 node.stopped().get();
             }
             default -> throw new IllegalArgumentException("unknown role " + args[0]);
         }
+    }
+
+    private static String host() {
+        return System.getProperty("bitsweep.test.host", "127.0.0.1");
     }
 
     static Sweep sweep(String name, int trials, int epochs) throws Exception {

@@ -155,7 +155,8 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
                 }
             } finally {
                 system.terminate();
-                system.getWhenTerminated().toCompletableFuture().get();
+                Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT,
+                        "the orchestrator's actor system");
             }
         }
     }

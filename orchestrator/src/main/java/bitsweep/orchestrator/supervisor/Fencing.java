@@ -9,7 +9,7 @@ import bitsweep.sweep.TrialRecord;
  *       has that worker running it;</li>
  *   <li>{@link Verdict#ADOPTABLE} when the journal re-queued the trial with N as its newest attempt (the
  *       supervisor restarted while the worker kept training) and the worker runs nothing else as far as
- *       the supervisor knows: the attempt may be given back to it;</li>
+ *       the supervisor knows and was not seen dead: the attempt may be given back to it;</li>
  *   <li>{@link Verdict#STALE} otherwise: an aborted, failed or superseded attempt, a worker presumed
  *       lost that came back, an unknown sender. Such messages are ignored.</li>
  * </ul>
@@ -30,7 +30,10 @@ final class Fencing {
         }
         var slot = registry.slot(worker);
         boolean free = slot == null || slot.trialId() == null;
-        if (t.status().equals(TrialRecord.QUEUED) && t.attempts() == attempt && !state.cancelled() && free) {
+        // a worker seen dead (its attempt already failed as "lost") never gets it back: late news of a
+        // partitioned worker's old incarnation is stale, not adoptable
+        if (t.status().equals(TrialRecord.QUEUED) && t.attempts() == attempt && !state.cancelled() && free
+                && !registry.isLost(worker)) {
             return Verdict.ADOPTABLE;
         }
         return Verdict.STALE;

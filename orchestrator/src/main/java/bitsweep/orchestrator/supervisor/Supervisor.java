@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -43,8 +45,13 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterActorRefProvider;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -96,6 +103,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private final ActorRef<Receptionist.Listing> listings;
     private final WorkerRegistry<ActorRef<WorkerProtocol.Command>> registry = new WorkerRegistry<>();
     private final Liveness liveness;
+    /** Nodes seen up: a worker is tracked and death-watched only then (see {@link WorkerNodes}). */
+    private final WorkerNodes nodes;
     /** How long an aborted attempt's trainer may take to stop before its worker ends it as hung. */
     private final Duration abortGrace;
     private boolean ready;
@@ -112,7 +121,18 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             timers.startTimerWithFixedDelay(new Tick(), settings.statusInterval());
             timers.startTimerWithFixedDelay(new ProgressTick(), PROGRESS_INTERVAL);
             timers.startTimerWithFixedDelay(new CheckLiveness(), LIVENESS_CHECK_INTERVAL);
-            return new Supervisor(ctx, settings, listings);
+            boolean clustered = ((ExtendedActorSystem) Adapter.toClassic(ctx.getSystem())).provider()
+                    instanceof ClusterActorRefProvider;
+            if (clustered) { // the current members come first, as events
+                var subscriptions = Cluster.get(ctx.getSystem()).subscriptions();
+                subscriptions.tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberUp.class,
+                        e -> new NodeUp(e.member().address())), ClusterEvent.MemberUp.class));
+                subscriptions.tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberWeaklyUp.class,
+                        e -> new NodeUp(e.member().address())), ClusterEvent.MemberWeaklyUp.class));
+                subscriptions.tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
+                        e -> new NodeRemoved(e.member().address())), ClusterEvent.MemberRemoved.class));
+            }
+            return new Supervisor(ctx, settings, listings, new WorkerNodes(clustered));
         }));
     }
 
@@ -126,7 +146,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         return PersistenceId.of("bitsweep-sweep", sweepName);
     }
 
-    private Supervisor(ActorContext<Command> ctx, SupervisorSettings settings, ActorRef<Receptionist.Listing> listings) {
+    private Supervisor(ActorContext<Command> ctx, SupervisorSettings settings, ActorRef<Receptionist.Listing> listings,
+                       WorkerNodes nodes) {
         // A failed journal write or replay restarts the event sourcing with backoff; RecoveryCompleted then
         // drops every in-memory belief (see onRecovered), so nothing half-updated survives it.
         super(persistenceId(settings.sweep().name()),
@@ -135,6 +156,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         this.settings = settings;
         this.log = ctx.getLog();
         this.listings = listings;
+        this.nodes = nodes;
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         this.trialsFile = new TrialsFile(settings.resultsDir());
         this.store = new ArtifactStore(settings.resultsDir(), ctx.getSystem(), blocking, settings.replica());
@@ -222,6 +244,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .onCommand(TrialAttemptFailed.class, this::onAttemptFailed)
                 .onCommand(TrialHandedBack.class, this::onHandedBack)
                 .onCommand(WorkerLost.class, this::onWorkerLost)
+                .onCommand(NodeUp.class, this::onNodeUp)
+                .onCommand(NodeRemoved.class, this::onNodeRemoved)
                 .onCommand(CheckLiveness.class, this::onCheckLiveness)
                 .onCommand(CancelTrial.class, this::onCancelTrial)
                 .onCommand(CancelSweep.class, this::onCancelSweep)
@@ -277,7 +301,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     private Effect<SupervisorEvent, SweepState> onWorkersListed(SweepState state, WorkersListed msg) {
         for (ActorRef<WorkerProtocol.Command> w : msg.workers()) {
-            if (!registry.knows(w) && !registry.isLost(w)) {
+            if (!registry.knows(w) && !registry.isLost(w) && nodes.ready(w.path().address())) {
                 track(w, w.path().toString());
                 w.tell(new WorkerProtocol.SupervisorAvailable(ctx.getSelf()));
             }
@@ -286,6 +310,11 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onWorkerReady(SweepState state, WorkerReady msg) {
+        if (!nodes.ready(msg.worker().path().address())) {
+            // its node is not up here yet: it is introduced again (SupervisorAvailable) once it is (onNodeUp)
+            log.debug("request of {} held back: its node is not up yet", msg.workerName());
+            return Effect().none();
+        }
         var slot = track(msg.worker(), msg.workerName());
         slot.name = msg.workerName();
         slot.device = msg.device();
@@ -304,6 +333,18 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }
         registry.idle(msg.worker());
         return persistAndDispatch(state, events);
+    }
+
+    /** A node came up: its workers may be tracked now; the receptionist lists them and they are introduced. */
+    private Effect<SupervisorEvent, SweepState> onNodeUp(SweepState state, NodeUp msg) {
+        nodes.up(msg.node());
+        ctx.getSystem().receptionist().tell(Receptionist.find(ServiceKeys.WORKER, listings));
+        return Effect().none();
+    }
+
+    private Effect<SupervisorEvent, SweepState> onNodeRemoved(SweepState state, NodeRemoved msg) {
+        nodes.removed(msg.node());
+        return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onWorkerLost(SweepState state, WorkerLost msg) {
@@ -341,6 +382,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return Effect().persist(new TrialProgressed(msg.trialId(), msg.metrics()));
         }
         if (verdict == Fencing.Verdict.ADOPTABLE) {
+            if (!nodes.ready(msg.worker().path().address())) {
+                return Effect().none(); // adopted from a later message, once its node is up here
+            }
             adopt(msg.worker(), msg.trialId(), msg.attempt());
             registry.slot(msg.worker()).lastEpoch = msg.metrics();
             return Effect().persist(List.of(
@@ -358,6 +402,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 return Effect().none();
             }
             case ADOPTABLE -> {
+                if (!nodes.ready(msg.worker().path().address())) {
+                    return Effect().none(); // adopted from a later heartbeat, once its node is up here
+                }
                 adopt(msg.worker(), msg.trialId(), msg.attempt());
                 return Effect().persist(new TrialAssigned(msg.trialId(), msg.attempt(),
                         registry.slot(msg.worker()).name, System.currentTimeMillis()));
@@ -742,6 +789,14 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     /** The grid is done: add refinement trials where the frontier has gaps (sweep {@code refine:}). */
     private record RefineFrontier() implements SupervisorProtocol.Internal {
+    }
+
+    /** The cluster saw a node come up (or weakly up). */
+    private record NodeUp(Address node) implements SupervisorProtocol.Internal {
+    }
+
+    /** The cluster removed a node. */
+    private record NodeRemoved(Address node) implements SupervisorProtocol.Internal {
     }
 
     /** A watched worker stopped, or its node was downed or left. */

@@ -47,4 +47,16 @@ class FencingTest {
         assertEquals(STALE, Fencing.judge(s.apply(new SweepCancelled(0)), new WorkerRegistry<>(), "t0", 2, "b"),
                 "nothing is adopted into a cancelled sweep");
     }
+
+    @Test
+    void aLostWorkersLateNewsOfItsRequeuedAttemptIsStaleNotAdoptable() {
+        // worker a was cut off and downed while running attempt 1: the attempt failed and the trial waits in the queue
+        var spec = TestSweeps.sweep("f", 1, 3).trials().get(0);
+        SweepState s = SweepState.empty().apply(new SweepStarted("f", 3, 0)).apply(new TrialQueued(spec))
+                .apply(new TrialAssigned("t0", 1, "a", 0)).apply(new TrialFailed("t0", "worker a was lost", false, 0));
+        registry.track("a", "a");
+        registry.running("a", "t0", 1);
+        registry.lose("a");
+        assertEquals(STALE, Fencing.judge(s, registry, "t0", 1, "a"), "its result, progress or heartbeat arrives late");
+    }
 }
