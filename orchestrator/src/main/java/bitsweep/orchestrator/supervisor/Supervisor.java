@@ -503,6 +503,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- user commands ------------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onCancelTrial(SweepState state, CancelTrial msg) {
+        if (!ready) {
+            return later(msg);
+        }
         var decision = SweepControl.cancelTrial(state, msg.trialId());
         if (decision.reply().accepted()) {
             tellRunningWorker(msg.trialId(), "cancelled by user");
@@ -511,6 +514,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onCancelSweep(SweepState state, CancelSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
         var decision = SweepControl.cancelSweep(state, System.currentTimeMillis());
         if (decision.reply().accepted()) {
             for (var slot : List.copyOf(registry.slots())) {
@@ -523,16 +529,34 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onPause(SweepState state, PauseSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
         return control(state, SweepControl.pause(state, System.currentTimeMillis()), msg.replyTo());
     }
 
     private Effect<SupervisorEvent, SweepState> onResume(SweepState state, ResumeSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
         return control(state, SweepControl.resume(state, System.currentTimeMillis()), msg.replyTo());
     }
 
     private Effect<SupervisorEvent, SweepState> onExtend(SweepState state, ExtendSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
         return control(state, SweepControl.extend(state, msg.mus(), msg.seeds(), ending.completed(),
                 System.currentTimeMillis()), msg.replyTo());
+    }
+
+    /**
+     * A control command that arrived before {@link Start} queued the sweep's trials (it was stashed during
+     * recovery): handled after Start, which is already in the mailbox, so it sees every trial.
+     */
+    private Effect<SupervisorEvent, SweepState> later(Command msg) {
+        ctx.getSelf().tell(msg);
+        return Effect().none();
     }
 
     /** Journals a control decision (and hands out work it allows), then answers; a refusal changes nothing. */
