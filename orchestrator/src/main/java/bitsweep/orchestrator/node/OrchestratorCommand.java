@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.node;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
@@ -68,8 +69,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
         NodeSecurity security = tlsOptions.resolve("orchestrator", addresses, System.getenv());
         Sweep sweep = options.sweep();
         Path resultsDir = options.resultsDir(sweep);
+        ApiBinding api = options.api();
         SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
-                seedList, minWorkers, options.statusInterval(), security);
+                seedList, minWorkers, options.statusInterval(), security, api);
         return done.count("failed") == 0 ? 0 : 1;
     }
 
@@ -83,6 +85,13 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
                                       List<HostPort> seeds, int minWorkers, Duration statusEvery,
                                       NodeSecurity security) throws Exception {
+        return run(sweep, resultsDir, fresh, store, bind, seeds, minWorkers, statusEvery, security, null);
+    }
+
+    /** As above, also serving the dashboard and API at {@code api} (off when null). */
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
+                                      List<HostPort> seeds, int minWorkers, Duration statusEvery,
+                                      NodeSecurity security, ApiBinding api) throws Exception {
         // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
         try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name())) {
             LogFiles.attach(resultsDir.resolve("logs").resolve("orchestrator.log"));
@@ -93,7 +102,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
             try {
                 SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
                         .withStatusInterval(statusEvery);
-                return OrchestratorNode.startSupervisor(system, settings).completion().get();
+                var handle = OrchestratorNode.startSupervisor(system, settings);
+                OrchestratorNode.startApi(system, handle, settings, api);
+                return handle.completion().get();
             } finally {
                 system.terminate();
                 system.getWhenTerminated().toCompletableFuture().get();
