@@ -138,13 +138,18 @@ public final class ApiServer extends AllDirectives {
                     return concat(
                             pathEnd(() -> get(() -> withTrial(id, t -> json(StatusCodes.OK,
                                     ApiJson.trial(t, files.model(id).isPresent()))))),
-                            path("cancel", () -> post(() -> control(r -> new SupervisorProtocol.CancelTrial(id, r)))),
+                            path("cancel", () -> post(() -> withTrial(id, t ->
+                                    control(r -> new SupervisorProtocol.CancelTrial(id, r))))),
                             path("bits", () -> get(() -> withTrial(id, t -> json(StatusCodes.OK,
                                     ApiJson.MAPPER.valueToTree(t.bitTable() == null ? java.util.List.of()
                                             : t.bitTable()))))),
-                            path("log", () -> get(() -> withTrial(id, t -> onSuccess(
-                                    CompletableFuture.supplyAsync(() -> readLog(id), blocking), text ->
-                                            complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text)))))),
+                            path("log", () -> get(() -> withTrial(id, t -> onComplete(
+                                    () -> CompletableFuture.supplyAsync(() -> readLog(id), blocking), text ->
+                                            text.isSuccess()
+                                                    ? complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
+                                                    text.get()))
+                                                    : error(StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the logs: "
+                                                    + text.failed().get().getMessage()))))),
                             path("model.onnx", () -> get(() -> withTrial(id, t -> files.model(id)
                                     .map(p -> respondWithHeader(ContentDisposition.create(
                                                     ContentDispositionTypes.ATTACHMENT,
@@ -170,14 +175,15 @@ public final class ApiServer extends AllDirectives {
                     return withView(v -> json(StatusCodes.OK, ApiJson.events(v, n)));
                 }))),
                 path("dashboard", () -> get(() -> withView(v -> json(StatusCodes.OK, dashboard(v))))),
-                path("stream", () -> get(this::stream)),
+                path("stream", () -> get(() -> extractRequest(request -> stream()))), // a stream per request
                 pathEndOrSingleSlash(() -> error(StatusCodes.NOT_FOUND, "see docs/dashboard.md for the endpoints")));
     }
 
     // --- control --------------------------------------------------------------------------------
 
     private Route control(Function<ActorRef<ControlReply>, SupervisorProtocol.Command> command) {
-        CompletionStage<ControlReply> reply = AskPattern.ask(supervisor, command::apply, ASK_TIMEOUT,
+        // a Supplier: Java DSL routes are built once, and the ask must happen per request
+        Supplier<CompletionStage<ControlReply>> reply = () -> AskPattern.ask(supervisor, command::apply, ASK_TIMEOUT,
                 system.scheduler());
         return onComplete(reply, t -> {
             if (t.isFailure()) {
@@ -208,7 +214,7 @@ public final class ApiServer extends AllDirectives {
     }
 
     private Route withView(Function<LiveView, Route> inner) {
-        return onComplete(view(), t -> t.isSuccess() ? inner.apply(t.get()) : unavailable(t.failed().get()));
+        return onComplete(this::view, t -> t.isSuccess() ? inner.apply(t.get()) : unavailable(t.failed().get()));
     }
 
     private Route withTrial(String id, Function<LiveView.Trial, Route> inner) {
@@ -221,7 +227,7 @@ public final class ApiServer extends AllDirectives {
     }
 
     private Route metricsRoute() {
-        return onComplete(view(), t -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
+        return onComplete(this::view, t -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
                 t.isSuccess() ? metrics.scrape(t.get()) : metrics.scrapeUnreachable())));
     }
 

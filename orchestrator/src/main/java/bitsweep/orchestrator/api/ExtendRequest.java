@@ -32,15 +32,15 @@ record ExtendRequest(List<Double> mus, List<Long> seeds) {
         }
         List<Double> mus = new ArrayList<>();
         for (JsonNode n : array(root, "mu")) {
-            if (!n.isNumber()) {
-                throw new IllegalArgumentException("mu: expected numbers, got " + n);
+            if (!n.isNumber() || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+                throw new IllegalArgumentException("mu: expected finite numbers >= 0, got " + n);
             }
             mus.add(n.doubleValue());
         }
         List<Long> seeds = new ArrayList<>();
         for (JsonNode n : array(root, "seeds")) {
-            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-                throw new IllegalArgumentException("seeds: expected integers, got " + n);
+            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+                throw new IllegalArgumentException("seeds: expected integers >= 0, got " + n);
             }
             seeds.add(n.longValue());
         }

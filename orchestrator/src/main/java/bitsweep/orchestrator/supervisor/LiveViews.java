@@ -19,7 +19,7 @@ final class LiveViews {
     private LiveViews() {
     }
 
-    static LiveView build(SweepState s, List<WorkerNow> workers, List<LiveView.Event> events, boolean complete,
+    static LiveView build(String sweep, SweepState s, List<WorkerNow> workers, List<LiveView.Event> events, boolean complete,
                           long ignored, long nowMillis) {
         Map<String, WorkerNow> runners = new HashMap<>();
         List<LiveView.Worker> workerViews = new ArrayList<>(workers.size());
@@ -35,7 +35,7 @@ final class LiveViews {
         for (TrialEntry t : s.trials().values()) {
             trials.add(trial(t, runners.get(t.spec().trialId())));
         }
-        return new LiveView(s.sweep(), s.started(), s.cancelled(), s.paused(), complete, nowMillis,
+        return new LiveView(sweep, s.started(), s.cancelled(), s.paused(), complete, nowMillis,
                 eta(s, workers.size()), ignored, trials, workerViews, events);
     }
 

@@ -579,9 +579,12 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     private Effect<SupervisorEvent, SweepState> onGetLiveView(SweepState state, GetLiveView msg) {
+        if (!ready) {
+            return later(msg); // after Start: the view then lists every trial of the sweep
+        }
         List<LiveViews.WorkerNow> workers = registry.slots().stream()
                 .map(w -> new LiveViews.WorkerNow(w.name, w.device, w.trialId, w.attempt, w.lastEpoch)).toList();
-        msg.replyTo().tell(LiveViews.build(state, workers, feed.latest(EventFeed.CAPACITY), ending.completed(),
+        msg.replyTo().tell(LiveViews.build(settings.sweep().name(), state, workers, feed.latest(EventFeed.CAPACITY), ending.completed(),
                 ignored, System.currentTimeMillis()));
         return Effect().none();
     }
