@@ -112,9 +112,14 @@ class DashboardBrowserTest {
         var sim = SimulatedTrialRunner.Settings.durations(5000, 5000).hanging(Set.of(hanging));
         try (SweepUnderTest s = SweepUnderTest.start(sweep, tmp.resolve("results"), true, 2, sim, "127.0.0.1",
                 null)) {
+            // paused until the page is up: starting a browser takes seconds, the watched trial must still be queued
+            assertEquals(200, new Http(s.baseUrl, null).post("/api/sweep/pause", null).statusCode());
             open(s.baseUrl + "/");
             JavascriptExecutor js = browser;
             js.executeScript("window.bitsweepNoReload = 'still the same page';");
+            await(() -> status(watched).equals(TrialRecord.QUEUED), watched + " shows queued");
+            await(() -> browser.findElement(By.id("sweep-state")).getText().equals("paused"), "the page shows paused");
+            browser.findElement(By.id("resume")).click();
 
             List<String> seen = new ArrayList<>();
             await(() -> {
