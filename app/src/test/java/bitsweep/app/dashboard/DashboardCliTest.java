@@ -80,4 +80,28 @@ class DashboardCliTest {
             assertEquals(1, done.count(TrialRecord.CANCELLED));
         }
     }
+
+    @Test
+    void runAndOrchestratorRefuseANonLoopbackDashboardWithoutAToken() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(bitsweep.orchestrator.api.ApiBinding.TOKEN_VARIABLE)
+                == null, "needs an environment without an API token");
+        Path yaml = java.nio.file.Files.writeString(tmp.resolve("s.yaml"), """
+                name: refused
+                experiment: mnist
+                base: {epochs: 1}
+                method: grid
+                parameters:
+                  gating-lambda: {values: [0.1]}
+                """);
+        Run run = bitsweep("run", yaml.toString(), "--simulate", "10-10", "--results", tmp.resolve("r").toString(),
+                "--http", "0.0.0.0:9");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("bitsweep run: --http 0.0.0.0:9 is reachable from other machines"), run.err());
+        assertTrue(run.err().contains("BITSWEEP_API_TOKEN"), run.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("r")), "refused before anything started");
+        Run orchestrator = bitsweep("orchestrator", yaml.toString(), "--bind", "127.0.0.1:0", "--results",
+                tmp.resolve("r").toString(), "--http", "0.0.0.0:9");
+        assertEquals(2, orchestrator.exit());
+        assertTrue(orchestrator.err().contains("--http 0.0.0.0:9 is reachable from other machines"), orchestrator.err());
+    }
 }
