@@ -38,10 +38,11 @@
 
   async function post(path, body) {
     try {
+      // always JSON: the server refuses other bodies, which other sites could post without asking (CSRF)
       const res = await fetch(path, {
         method: 'POST',
-        headers: headers(body ? { 'Content-Type': 'application/json' } : {}),
-        body: body ? JSON.stringify(body) : undefined,
+        headers: headers({ 'Content-Type': 'application/json' }),
+        body: JSON.stringify(body || {}),
       });
       const doc = await res.json().catch(() => ({}));
       if (res.status === 401) { askToken(); return; }

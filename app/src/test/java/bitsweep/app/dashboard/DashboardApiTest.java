@@ -88,6 +88,13 @@ class DashboardApiTest {
             assertTrue(http.get("/dashboard.js").body().contains("/api/stream"));
             assertEquals(200, http.get("/dashboard.css").statusCode());
 
+            // other sites cannot steer it: a form or text post gets 415, a rebound DNS name 403
+            assertEquals("HTTP/1.1 415 Unsupported Media Type", Http.rawStatusLine(s.baseUrl, "POST",
+                    "/api/sweep/pause", "Host: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n"));
+            assertEquals("HTTP/1.1 403 Forbidden", Http.rawStatusLine(s.baseUrl, "GET", "/api/sweep",
+                    "Host: attacker.example:8080\r\n"));
+            assertEquals("HTTP/1.1 200 OK", Http.rawStatusLine(s.baseUrl, "GET", "/api/sweep", "Host: localhost\r\n"));
+
             JsonNode summary = http.getJson("/api/sweep");
             assertEquals("api", summary.get("sweep").asText());
             assertEquals(2, summary.get("total").asInt());

@@ -129,7 +129,8 @@ class DashboardBrowserTest {
                 }
                 return st.equals(TrialRecord.RUNNING);
             }, watched + " runs");
-            assertEquals(1, plottedPoints(), "the first finished trial is on the plot");
+            // the next trial may start while the finished one's result is still being transferred
+            await(() -> plottedPoints() == 1, "the first finished trial is on the plot");
             assertEquals("running", status(hanging));
             Files.createDirectories(SCREENSHOT.getParent());
             Files.write(SCREENSHOT, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

@@ -28,7 +28,7 @@ final class Http {
 
     HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body))
                 .build());
     }
 
@@ -54,5 +54,17 @@ final class Http {
 
     static JsonNode json(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
+    }
+
+    /** A raw HTTP/1.1 request (the JDK client will not send another Host header); returns the status line. */
+    static String rawStatusLine(String base, String method, String path, String headers) throws IOException {
+        java.net.URI u = java.net.URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\n" + headers
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
     }
 }

@@ -61,8 +61,7 @@ public final class ApiClient {
 
     public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
     }
 
     private HttpRequest.Builder request(String path) {

@@ -31,6 +31,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
@@ -264,12 +265,30 @@ public final class ApiServer extends AllDirectives {
     // --- helpers --------------------------------------------------------------------------------
 
     private Route authenticated(Supplier<Route> inner) {
+        Route routes = inner.get();
+        Route guarded = extractRequest(request -> {
+            // a browser posting from another site can only send form or text bodies without asking first (CORS
+            // preflight, which is never granted here): requiring JSON keeps other pages from steering the sweep
+            if (request.method().name().equals("POST")
+                    && !request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+                return error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "control requests must be sent with "
+                        + "'Content-Type: application/json'");
+            }
+            // without a token only loopback names are answered: a hostile page that rebinds its own domain to
+            // 127.0.0.1 (DNS rebinding) sends its own name as Host
+            if (binding.token() == null && !TokenlessHosts.allowed(request.getHeader("Host")
+                    .map(h -> h.value()).orElse(""))) {
+                return error(StatusCodes.FORBIDDEN, "without " + ApiBinding.TOKEN_VARIABLE + " the API answers only "
+                        + "requests addressed to 127.0.0.1, [::1] or localhost");
+            }
+            return routes;
+        });
         if (binding.token() == null) {
-            return inner.get();
+            return guarded;
         }
         return optionalHeaderValueByName("Authorization", header -> {
             if (BearerAuth.matches(header.orElse(null), binding.token())) {
-                return inner.get();
+                return guarded;
             }
             return respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "bitsweep")), () ->
                     error(StatusCodes.UNAUTHORIZED, header.isPresent() ? "wrong bearer token"

@@ -90,4 +90,15 @@ class ApiInputTest {
         assertEquals("run.log: a t1 started\nrun.log: c t1 done\nworker-0.log: d t1 epoch 1\n", files.log("t1"));
         assertEquals("", files.log("t9"));
     }
+
+    @Test
+    void aTokenlessApiAnswersOnlyLoopbackHostNames() {
+        for (String ok : List.of("127.0.0.1:8080", "localhost", "LOCALHOST:1", "[::1]:8080", "127.0.0.2")) {
+            assertTrue(TokenlessHosts.allowed(ok), ok);
+        }
+        for (String bad : List.of("", "attacker.example", "attacker.example:8080", "10.0.0.5:8080", "[::2]:80",
+                "localhost.attacker.example")) {
+            assertFalse(TokenlessHosts.allowed(bad), bad);
+        }
+    }
 }
