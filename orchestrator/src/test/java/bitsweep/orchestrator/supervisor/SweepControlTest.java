@@ -79,4 +79,13 @@ class SweepControlTest {
         assertFalse(SweepControl.extend(state(), List.of(), List.of(5L), true, 12).reply().accepted(),
                 "a finished sweep cannot grow");
     }
+
+    @Test
+    void aSnapshotTakenBeforePauseAndExtensionExistedStillLoads() throws Exception {
+        SweepState old = new com.fasterxml.jackson.databind.ObjectMapper().readValue("""
+                {"sweep": "s", "started": true, "cancelled": false, "maxAttempts": 3, "trials": {}, "queue": []}
+                """, SweepState.class);
+        assertFalse(old.paused());
+        assertEquals(List.of(), old.extended());
+    }
 }
