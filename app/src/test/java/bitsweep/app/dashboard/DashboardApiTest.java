@@ -58,7 +58,12 @@ class DashboardApiTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = http.getJson(path);
+            try {
+                last = http.getJson(path);
+            } catch (java.io.IOException e) {
+                Thread.sleep(200); // not listening yet
+                continue;
+            }
             if (until.test(last)) {
                 return last;
             }

@@ -104,4 +104,31 @@ class DashboardCliTest {
         assertEquals(2, orchestrator.exit());
         assertTrue(orchestrator.err().contains("--http 0.0.0.0:9 is reachable from other machines"), orchestrator.err());
     }
+
+    /** {@code bitsweep run --http}: the dashboard of a local run with device processes, as users start it. */
+    @Test
+    void runWithHttpServesTheDashboardWhileTheSweepRuns() throws Exception {
+        Path yaml = java.nio.file.Files.writeString(tmp.resolve("http.yaml"), """
+                name: http
+                experiment: mnist
+                base: {epochs: 2}
+                method: grid
+                parameters:
+                  gating-lambda: {values: [0.01, 0.1]}
+                """);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        var exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> new picocli.CommandLine(
+                new bitsweep.app.local.RunCommand()).execute(yaml.toString(), "--results", tmp.resolve("r").toString(),
+                "--cpu-workers", "1", "--simulate", "4000-4000", "--worker-heap", "256m", "--http", "127.0.0.1:" + port));
+        var seen = DashboardApiTest.awaitJson(new Http(url, null), "/api/workers", w -> w.size() == 1 && w.get(0).hasNonNull("trialId"), "a device process runs a trial");
+        assertTrue(seen.get(0).get("name").asText().contains("cpu"), seen.toString());
+        Run status = bitsweep("status", "--url", url);
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("sweep http: running; 2 trials"), status.out());
+        assertEquals(0, exit.get(3, TimeUnit.MINUTES));
+    }
 }
