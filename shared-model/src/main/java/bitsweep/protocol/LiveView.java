@@ -34,7 +34,8 @@ public record LiveView(String sweep, boolean started, boolean cancelled, boolean
      * @param imagesPerSecond training throughput of its latest epoch, or 0
      * @param top1           final top-1 when completed, else the latest evaluated epoch's, or null
      * @param relativeBops   final relative BOPs when completed, else the latest epoch's, or null
-     * @param bitTable       the latest per-layer bit table (final when completed), or null
+     * @param bitTable       the latest epoch's per-layer bit table while not finished, else null (the final
+     *                       one is in the trial's result.json)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Trial(String trialId, String variant, Double mu, Long seed, String status, int attempts,

@@ -155,6 +155,13 @@ class DashboardApiTest {
             assertEquals(0, http.getJson("/api/sweep").get("etaSeconds").asDouble());
 
             assertTrue(http.getJson("/api/trials/" + added + "/bits").isArray());
+            // a finished trial's table comes from its result.json
+            Path resultJson = results.resolve("trials/" + added + "/result.json");
+            var result = (com.fasterxml.jackson.databind.node.ObjectNode) Http.JSON.readTree(resultJson.toFile());
+            result.putArray("bitTable").addObject().put("layer", "conv1").put("weightBits", 4);
+            Files.writeString(resultJson, result.toString());
+            assertEquals("[{\"layer\":\"conv1\",\"weightBits\":4}]",
+                    http.getJson("/api/trials/" + added + "/bits").toString());
             Files.createDirectories(results.resolve("logs"));
             Files.writeString(results.resolve("logs/worker-0.log"), "10:00 trial " + added + " epoch 1\n"
                     + "10:01 trial other epoch 1\n");

@@ -141,9 +141,13 @@ public final class ApiServer extends AllDirectives {
                                     ApiJson.trial(t, files.model(id).isPresent()))))),
                             path("cancel", () -> post(() -> withTrial(id, t ->
                                     control(r -> new SupervisorProtocol.CancelTrial(id, r))))),
-                            path("bits", () -> get(() -> withTrial(id, t -> json(StatusCodes.OK,
-                                    ApiJson.MAPPER.valueToTree(t.bitTable() == null ? java.util.List.of()
-                                            : t.bitTable()))))),
+                            path("bits", () -> get(() -> withTrial(id, t -> t.bitTable() != null
+                                    ? json(StatusCodes.OK, ApiJson.MAPPER.valueToTree(t.bitTable()))
+                                    : onComplete(() -> CompletableFuture.supplyAsync(() -> finalBits(id), blocking),
+                                            bits -> bits.isSuccess()
+                                                    ? json(StatusCodes.OK, bits.get())
+                                                    : error(StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the "
+                                                    + "trial's result.json: " + bits.failed().get().getMessage()))))),
                             path("log", () -> get(() -> withTrial(id, t -> onComplete(
                                     () -> CompletableFuture.supplyAsync(() -> readLog(id), blocking), text ->
                                             text.isSuccess()
@@ -295,6 +299,15 @@ public final class ApiServer extends AllDirectives {
                             : "this API needs 'Authorization: Bearer <token>' (the token in "
                             + ApiBinding.TOKEN_VARIABLE + " on the orchestrator)"));
         });
+    }
+
+    /** The finished trial's final bit table, or an empty list when it has none (yet). */
+    private JsonNode finalBits(String id) {
+        try {
+            return files.finalBits(id).orElseGet(ApiJson.MAPPER::createArrayNode);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String readLog(String id) {

@@ -24,6 +24,7 @@ final class TrialFiles {
     /** A log file is read from its last this-many bytes only: logs of long sweeps grow large. */
     static final long LOG_TAIL_BYTES = 8L << 20;
     static final int MAX_LOG_LINES = 2000;
+    static final long MAX_RESULT_BYTES = 64L << 20;
 
     private final Path results;
 
@@ -38,6 +39,17 @@ final class TrialFiles {
         }
         Path p = inside(ModelFiles.relativePath(trialId));
         return p != null && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** The final bit table from the trial's {@code result.json}, if it has one (read up to 64 MiB). */
+    Optional<com.fasterxml.jackson.databind.JsonNode> finalBits(String trialId) throws IOException {
+        SafeNames.require("trial id", trialId);
+        Path p = inside("trials/" + trialId + "/result.json");
+        if (p == null || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) > MAX_RESULT_BYTES) {
+            return Optional.empty();
+        }
+        var bits = ApiJson.MAPPER.readTree(p.toFile()).get("bitTable");
+        return bits == null || !bits.isArray() ? Optional.empty() : Optional.of(bits);
     }
 
     /**

@@ -58,8 +58,8 @@ final class LiveViews {
                 r != null ? Double.valueOf(r.relativeBops()) : m == null ? null : m.relativeBops(),
                 r != null ? Double.valueOf(r.gbops()) : m == null ? null : m.gbops(), t.error(), t.artifact(),
                 t.assignedAtMillis(), t.completedAtMillis(), r == null ? 0 : r.wallSeconds(),
-                r != null && r.bitTable() != null && !r.bitTable().isEmpty() ? r.bitTable()
-                        : m == null ? null : m.bitTable());
+                // a finished trial's table is in its result.json: the view stays small enough for one cluster message
+                r != null || m == null ? null : m.bitTable());
     }
 
     static int totalEpochs(TrialConfig c) {
