@@ -85,12 +85,51 @@ public final class SupervisorProtocol {
                                      ActorRef<WorkerProtocol.Command> worker) implements Remote {
     }
 
-    /** Cancel one trial wherever it is (queued or running). */
-    public record CancelTrial(String trialId) implements Remote {
+    /**
+     * Cancel one trial wherever it is (queued or running; a running attempt is stopped on its worker).
+     *
+     * @param replyTo told whether it was cancelled (null: nobody asks)
+     */
+    public record CancelTrial(String trialId, ActorRef<ControlReply> replyTo) implements Remote {
+        public CancelTrial(String trialId) {
+            this(trialId, null);
+        }
     }
 
-    /** Cancel every trial that has not finished. */
-    public record CancelSweep() implements Remote {
+    /** Cancel every trial that has not finished; {@code replyTo} may be null. */
+    public record CancelSweep(ActorRef<ControlReply> replyTo) implements Remote {
+        public CancelSweep() {
+            this(null);
+        }
+    }
+
+    /** Stop handing out trials (running ones go on); journaled, so it outlives a restart. */
+    public record PauseSweep(ActorRef<ControlReply> replyTo) implements Remote {
+    }
+
+    /** Hand out trials again after {@link PauseSweep}. */
+    public record ResumeSweep(ActorRef<ControlReply> replyTo) implements Remote {
+    }
+
+    /**
+     * Add MU values and/or seeds to the running sweep: the new trials are expanded as if the sweep file had
+     * listed these values too (every variant and point × the MU and seed sets), with the usual trial ids.
+     */
+    public record ExtendSweep(List<Double> mus, List<Long> seeds, ActorRef<ControlReply> replyTo) implements Remote {
+    }
+
+    /**
+     * Answer to a control command.
+     *
+     * @param accepted whether it changed (or will change) the sweep
+     * @param message  what happened, or why not, for users
+     * @param trialIds the trials it concerned (the new ones for {@link ExtendSweep})
+     */
+    public record ControlReply(boolean accepted, String message, List<String> trialIds) implements CborSerializable {
+    }
+
+    /** Ask for the live view behind the dashboard and API. */
+    public record GetLiveView(ActorRef<LiveView> replyTo) implements Remote {
     }
 
     /** Ask for the sweep's current state. */

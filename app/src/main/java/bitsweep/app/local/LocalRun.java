@@ -1,5 +1,6 @@
 package bitsweep.app.local;
 
+import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.console.LiveConsole;
@@ -100,10 +101,21 @@ public final class LocalRun {
                                                          SweepCompletionHook hook,
                                                          Consumer<DeviceProcessSupervisor> started,
                                                          NodeSecurity security) throws Exception {
+        return runWithDeviceProcesses(sweep, resultsDir, fresh, store, slots, simulate, workerHeap, statusEvery, hook,
+                started, security, null);
+    }
+
+    /** As above, also serving the dashboard and API at {@code api} (off when null). */
+    public static SweepCompletion runWithDeviceProcesses(Sweep sweep, Path resultsDir, boolean fresh,
+                                                         JournalStore store, List<DeviceSlot> slots, String simulate,
+                                                         String workerHeap, Duration statusEvery,
+                                                         SweepCompletionHook hook,
+                                                         Consumer<DeviceProcessSupervisor> started,
+                                                         NodeSecurity security, ApiBinding api) throws Exception {
         // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
         try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name())) {
             return runWithDeviceProcesses(sweep, resultsDir, journal, slots, simulate, workerHeap, statusEvery, hook,
-                    started, security);
+                    started, security, api);
         }
     }
 
@@ -111,7 +123,7 @@ public final class LocalRun {
                                                           List<DeviceSlot> slots, String simulate, String workerHeap,
                                                           Duration statusEvery, SweepCompletionHook hook,
                                                           Consumer<DeviceProcessSupervisor> started,
-                                                          NodeSecurity security) throws Exception {
+                                                          NodeSecurity security, ApiBinding api) throws Exception {
         LogFiles.attach(resultsDir.resolve("logs").resolve("run.log"));
         security.announce("local run");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
@@ -125,6 +137,7 @@ public final class LocalRun {
             SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withStatusInterval(statusEvery)
                     .withHook(hook).withReplica(journal.artifactReplica());
             var handle = OrchestratorNode.startSupervisor(system, settings);
+            OrchestratorNode.startApi(system, handle, settings, api);
             DeviceProcesses processes = new DeviceProcesses(List.of(new HostPort("127.0.0.1", port)),
                     new HostPort("127.0.0.1", 0), resultsDir.resolve("scratch"), resultsDir.resolve("logs"), simulate,
                     workerHeap, ProcessHandle.current().pid()).withTls(security.tls());

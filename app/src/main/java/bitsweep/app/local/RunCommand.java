@@ -62,10 +62,11 @@ public final class RunCommand implements Callable<Integer>, Subcommand {
         String simulate = deviceOptions.simulate();
         String heap = deviceOptions.workerHeap();
         Path resultsDir = options.resultsDir(sweep);
+        var api = options.api();
         long start = System.nanoTime();
         SweepCompletion done = LocalRun.runWithDeviceProcesses(sweep, resultsDir, options.fresh(),
                 options.journalStore(resultsDir), slots, simulate, heap, options.statusInterval(),
-                SweepCompletionHook.discovered(), onDeviceProcessesStarted, security);
+                SweepCompletionHook.discovered(), onDeviceProcessesStarted, security, api);
         System.out.print(StatusCommand.render(done.trials(), sweep.metric()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
         return done.count("failed") == 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.node;
 
 import bitsweep.cli.Subcommand;
+import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
@@ -97,8 +98,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
         NodeSecurity security = tlsOptions.resolve("orchestrator", addresses, System.getenv());
         Sweep sweep = options.sweep();
         Path resultsDir = options.resultsDir(sweep);
+        ApiBinding api = options.api();
         SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
-                seedList, minWorkers, options.statusInterval(), security, standby);
+                seedList, minWorkers, options.statusInterval(), security, standby, api);
         return done.count("failed") == 0 ? 0 : 1;
     }
 
@@ -112,16 +114,24 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
     public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
                                       List<HostPort> seeds, int minWorkers, Duration statusEvery,
                                       NodeSecurity security) throws Exception {
-        return run(sweep, resultsDir, fresh, store, bind, seeds, minWorkers, statusEvery, security, false);
+        return run(sweep, resultsDir, fresh, store, bind, seeds, minWorkers, statusEvery, security, false, null);
+    }
+
+    /** As above, as a standby when {@code standby} (see below). */
+    public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
+                                      List<HostPort> seeds, int minWorkers, Duration statusEvery,
+                                      NodeSecurity security, boolean standby) throws Exception {
+        return run(sweep, resultsDir, fresh, store, bind, seeds, minWorkers, statusEvery, security, standby, null);
     }
 
     /**
      * {@code standby}: wait for the sweep's PostgreSQL lock (held by the active orchestrator) before joining any
-     * cluster. Throws {@link RemovedFromClusterException} when this node is downed before its sweep completed.
+     * cluster. {@code api}: serve the dashboard and API there (off when null). Throws
+     * {@link RemovedFromClusterException} when this node is downed before its sweep completed.
      */
     public static SweepCompletion run(Sweep sweep, Path resultsDir, boolean fresh, JournalStore store, HostPort bind,
                                       List<HostPort> seeds, int minWorkers, Duration statusEvery,
-                                      NodeSecurity security, boolean standby) throws Exception {
+                                      NodeSecurity security, boolean standby, ApiBinding api) throws Exception {
         // the journal's locks are held until the actor system (and with it the journal plugin) has stopped
         try (SweepJournal journal = OrchestratorNode.prepareResults(resultsDir, fresh, store, sweep.name(),
                 standby)) {
@@ -133,8 +143,9 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
             try {
                 SupervisorSettings settings = SupervisorSettings.of(sweep, resultsDir).withMinWorkers(minWorkers)
                         .withStatusInterval(statusEvery).withReplica(journal.artifactReplica());
-                CompletableFuture<SweepCompletion> completion = OrchestratorNode.startSupervisor(system, settings)
-                        .completion();
+                var handle = OrchestratorNode.startSupervisor(system, settings);
+                OrchestratorNode.startApi(system, handle, settings, api);
+                CompletableFuture<SweepCompletion> completion = handle.completion();
                 // Downed (the losing side of a partition, an operator's down): the actor system shuts itself
                 // down but nothing would complete the sweep's future; end instead of blocking forever. (Also
                 // runs at the normal end, when the future is already complete.)

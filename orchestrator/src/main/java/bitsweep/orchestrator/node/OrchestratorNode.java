@@ -1,5 +1,7 @@
 package bitsweep.orchestrator.node;
 
+import bitsweep.orchestrator.api.ApiBinding;
+import bitsweep.orchestrator.api.ApiServer;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.Supervisor;
@@ -46,6 +48,16 @@ public final class OrchestratorNode {
         ActorRef<SupervisorProtocol.Command> proxy = ClusterSingleton.get(system)
                 .init(SingletonActor.of(Supervisor.supervised(wired), "sweep-supervisor"));
         return new Handle(proxy, done);
+    }
+
+    /**
+     * Serves the dashboard, API and metrics of this node's sweep at {@code api} (nothing when null); the
+     * server asks the supervisor through {@code handle}'s singleton proxy, wherever the singleton runs.
+     */
+    public static void startApi(ActorSystem<?> system, Handle handle, SupervisorSettings settings, ApiBinding api) {
+        if (api != null) {
+            ApiServer.start(system, handle.supervisor(), settings.sweep().name(), settings.resultsDir(), api);
+        }
     }
 
     /** Forms a one-node cluster when no seed nodes are configured (local mode, single orchestrator). */

@@ -15,14 +15,26 @@ import picocli.CommandLine.Parameters;
 /** {@code bitsweep status RESULTS_DIR}: what is queued, running, done and failed. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show a sweep's trials (queued/running/completed/failed/cancelled) from RESULTS_DIR/trials.jsonl, "
-                + "which the supervisor keeps in step with its journal.")
+                + "which the supervisor keeps in step with its journal, or live from a running orchestrator's API "
+                + "with --url (token from BITSWEEP_API_TOKEN).")
 public final class StatusCommand implements Callable<Integer>, Subcommand {
 
-    @Parameters(index = "0", paramLabel = "RESULTS_DIR")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RESULTS_DIR")
     Path resultsDir;
+
+    @picocli.CommandLine.Option(names = "--url", paramLabel = "URL",
+            description = "ask a running orchestrator's dashboard API instead, e.g. http://10.0.0.5:8080")
+    String url;
 
     @Override
     public Integer call() throws Exception {
+        if (url != null) {
+            return bitsweep.orchestrator.api.ApiStatus.print(url, System.getenv());
+        }
+        if (resultsDir == null) {
+            System.err.println("bitsweep status: give RESULTS_DIR or --url URL");
+            return 2;
+        }
         Path file = resultsDir.resolve(TrialsFile.NAME);
         if (!Files.exists(file)) {
             System.err.println(file + ": not found (is " + resultsDir + " a sweep's results folder? "

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.node;
 
+import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
@@ -32,6 +33,12 @@ public final class SweepRunOptions {
             description = "interval of the console status line, e.g. 10s (default: ${DEFAULT-VALUE})")
     String statusEvery;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "serve the live dashboard, JSON API and /metrics here, e.g. 127.0.0.1:8080 (default: "
+                    + "off); any non-loopback address needs a bearer token in " + ApiBinding.TOKEN_VARIABLE
+                    + " (docs/dashboard.md)")
+    String http;
+
     /** The parsed and validated sweep file. */
     public Sweep sweep() throws IOException, SweepFileException {
         return SweepParser.parse(sweepFile);
@@ -44,6 +51,11 @@ public final class SweepRunOptions {
     /** The journal store chosen with {@code --journal} (user and password from the environment). */
     public JournalStore journalStore(Path resultsDir) {
         return JournalStore.parse(journal, resultsDir, System.getenv());
+    }
+
+    /** The dashboard's address and token ({@code --http}), or null when off; checked before anything starts. */
+    public ApiBinding api() {
+        return http == null ? null : ApiBinding.parse(http, System.getenv());
     }
 
     public boolean fresh() {

@@ -29,7 +29,8 @@ final class RefinementPolicy {
 
     /** Extra trials the sweep may still add: its budget minus trials the journal has beyond the grid. */
     int left(SweepState s) {
-        long extra = s.trials().keySet().stream().filter(id -> !grid.contains(id)).count();
+        Set<String> extended = new HashSet<>(s.extended()); // a user's extension is not refinement
+        long extra = s.trials().keySet().stream().filter(id -> !grid.contains(id) && !extended.contains(id)).count();
         return (int) Math.max(0, sweep.refineExtraTrials() - extra);
     }
 

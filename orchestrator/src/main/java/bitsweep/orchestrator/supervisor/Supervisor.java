@@ -1,9 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepCancelled;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepStarted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
-import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCancelled;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointDiscarded;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCheckpointed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCompleted;
@@ -16,6 +14,11 @@ import bitsweep.protocol.SupervisorProtocol.CancelSweep;
 import bitsweep.protocol.SupervisorProtocol.CancelTrial;
 import bitsweep.protocol.SupervisorProtocol.CheckpointRejected;
 import bitsweep.protocol.SupervisorProtocol.Command;
+import bitsweep.protocol.SupervisorProtocol.ControlReply;
+import bitsweep.protocol.SupervisorProtocol.ExtendSweep;
+import bitsweep.protocol.SupervisorProtocol.GetLiveView;
+import bitsweep.protocol.SupervisorProtocol.PauseSweep;
+import bitsweep.protocol.SupervisorProtocol.ResumeSweep;
 import bitsweep.protocol.SupervisorProtocol.GetStatus;
 import bitsweep.protocol.SupervisorProtocol.SweepStatus;
 import bitsweep.protocol.SupervisorProtocol.TrialAlive;
@@ -56,6 +59,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -111,6 +115,9 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private boolean gateOpen;
     private long ignored;
     private SweepState lastState = SweepState.empty();
+    /** The latest journal events for the live view; filled by the event handler (so also by replay). */
+    private final EventFeed feed = new EventFeed();
+    private boolean recovered;
 
     public static Behavior<Command> create(SupervisorSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -178,7 +185,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     @Override
     public EventHandler<SweepState, SupervisorEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(SweepState::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> {
+            feed.add(lastSequenceNumber(ctx), event, recovered ? System.currentTimeMillis() : 0);
+            return state.apply(event);
+        });
     }
 
     @Override
@@ -203,6 +213,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         registry.clear();
         liveness.clear();
         ready = false;
+        recovered = true;
         if (store.replicated()) {
             // another orchestrator (a failover) or a lost disk: fetch the files the journal names before any
             // assignment can offer one
@@ -250,6 +261,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 .onCommand(CancelTrial.class, this::onCancelTrial)
                 .onCommand(CancelSweep.class, this::onCancelSweep)
                 .onCommand(GetStatus.class, this::onGetStatus)
+                .onCommand(PauseSweep.class, this::onPause)
+                .onCommand(ResumeSweep.class, this::onResume)
+                .onCommand(ExtendSweep.class, this::onExtend)
+                .onCommand(GetLiveView.class, this::onGetLiveView)
                 .onCommand(Tick.class, this::onTick)
                 .onCommand(ProgressTick.class, this::onProgressTick)
                 .onCommand(RefineFrontier.class, this::onRefineFrontier)
@@ -565,26 +580,90 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     // --- user commands ------------------------------------------------------------------------------
 
     private Effect<SupervisorEvent, SweepState> onCancelTrial(SweepState state, CancelTrial msg) {
-        TrialEntry t = state.trial(msg.trialId());
-        if (t == null || t.terminal()) {
-            return Effect().none();
+        if (!ready) {
+            return later(msg);
         }
-        tellRunningWorker(msg.trialId(), "cancelled by user");
-        log.info("trial {} cancelled", msg.trialId());
-        return persistAndDispatch(state, List.of(new TrialCancelled(msg.trialId())));
+        var decision = SweepControl.cancelTrial(state, msg.trialId());
+        if (decision.reply().accepted()) {
+            tellRunningWorker(msg.trialId(), "cancelled by user");
+        }
+        return control(state, decision, msg.replyTo());
     }
 
     private Effect<SupervisorEvent, SweepState> onCancelSweep(SweepState state, CancelSweep msg) {
-        if (state.cancelled()) {
-            return Effect().none();
+        if (!ready) {
+            return later(msg);
         }
-        for (var slot : List.copyOf(registry.slots())) {
-            if (slot.trialId != null) {
-                tellRunningWorker(slot.trialId, "sweep cancelled");
+        var decision = SweepControl.cancelSweep(state, System.currentTimeMillis());
+        if (decision.reply().accepted()) {
+            for (var slot : List.copyOf(registry.slots())) {
+                if (slot.trialId != null) {
+                    tellRunningWorker(slot.trialId, "sweep cancelled");
+                }
             }
         }
-        log.info("sweep {} cancelled", settings.sweep().name());
-        return persistAndDispatch(state, List.of(new SweepCancelled(System.currentTimeMillis())));
+        return control(state, decision, msg.replyTo());
+    }
+
+    private Effect<SupervisorEvent, SweepState> onPause(SweepState state, PauseSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
+        return control(state, SweepControl.pause(state, System.currentTimeMillis()), msg.replyTo());
+    }
+
+    private Effect<SupervisorEvent, SweepState> onResume(SweepState state, ResumeSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
+        return control(state, SweepControl.resume(state, System.currentTimeMillis()), msg.replyTo());
+    }
+
+    private Effect<SupervisorEvent, SweepState> onExtend(SweepState state, ExtendSweep msg) {
+        if (!ready) {
+            return later(msg);
+        }
+        return control(state, SweepControl.extend(state, msg.mus(), msg.seeds(), ending.completed(),
+                System.currentTimeMillis()), msg.replyTo());
+    }
+
+    /**
+     * A control command that arrived before {@link Start} queued the sweep's trials (it was stashed during
+     * recovery): handled after Start, which is already in the mailbox, so it sees every trial.
+     */
+    private Effect<SupervisorEvent, SweepState> later(Command msg) {
+        ctx.getSelf().tell(msg);
+        return Effect().none();
+    }
+
+    /** Journals a control decision (and hands out work it allows), then answers; a refusal changes nothing. */
+    private Effect<SupervisorEvent, SweepState> control(SweepState state, SweepControl.Decision decision,
+                                                        ActorRef<ControlReply> replyTo) {
+        ControlReply reply = decision.reply();
+        if (!reply.accepted()) {
+            log.info("control refused: {}", reply.message());
+            if (replyTo != null) {
+                replyTo.tell(reply);
+            }
+            return Effect().none();
+        }
+        log.info("control: {}", reply.message());
+        return persistAndDispatch(state, decision.events()).thenRun(s -> {
+            if (replyTo != null) {
+                replyTo.tell(reply);
+            }
+        });
+    }
+
+    private Effect<SupervisorEvent, SweepState> onGetLiveView(SweepState state, GetLiveView msg) {
+        if (!ready) {
+            return later(msg); // after Start: the view then lists every trial of the sweep
+        }
+        List<LiveViews.WorkerNow> workers = registry.slots().stream()
+                .map(w -> new LiveViews.WorkerNow(w.name, w.device, w.trialId, w.attempt, w.lastEpoch)).toList();
+        msg.replyTo().tell(LiveViews.build(settings.sweep().name(), state, workers, feed.latest(EventFeed.CAPACITY), ending.completed(),
+                ignored, System.currentTimeMillis()));
+        return Effect().none();
     }
 
     private Effect<SupervisorEvent, SweepState> onGetStatus(SweepState state, GetStatus msg) {
@@ -624,7 +703,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
      * in one journal write, and only then sends the assignments: an attempt number exists in the journal
      * before any worker can act on it.
      */
-    private Effect<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events) {
+    private EffectBuilder<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events) {
         SweepState next = state;
         for (SupervisorEvent e : events) {
             next = next.apply(e);
@@ -665,7 +744,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         if (!gateOpen && registry.size() >= settings.minWorkers()) {
             gateOpen = true; // a start gate only: losing workers later must not stop the sweep
         }
-        if (!ready || !gateOpen || !s.started() || s.cancelled()) {
+        if (!ready || !gateOpen || !s.started() || s.cancelled() || s.paused()) {
             return List.of();
         }
         return registry.plan(s.queue(), id -> s.trial(id).attempts() + 1);

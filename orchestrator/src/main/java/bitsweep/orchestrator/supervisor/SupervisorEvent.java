@@ -4,6 +4,7 @@ import bitsweep.protocol.CborSerializable;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.train.EpochMetrics;
 import bitsweep.train.TrialResult;
+import java.util.List;
 
 /** What the supervisor's journal records; replaying these rebuilds {@link SweepState}. */
 public sealed interface SupervisorEvent extends CborSerializable {
@@ -61,6 +62,34 @@ public sealed interface SupervisorEvent extends CborSerializable {
     }
 
     record SweepCancelled(long atMillis) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return null;
+        }
+    }
+
+    /** Handing out trials stopped by a user (running attempts go on). */
+    record SweepPaused(long atMillis) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return null;
+        }
+    }
+
+    /** Handing out trials resumed after {@link SweepPaused}. */
+    record SweepResumed(long atMillis) implements SupervisorEvent {
+        @Override
+        public String trialId() {
+            return null;
+        }
+    }
+
+    /**
+     * A user added MU values and/or seeds: {@code trials} join the queue, in order. They are not
+     * refinement trials (they do not spend the {@code refine:} budget).
+     */
+    record SweepExtended(List<Double> mus, List<Long> seeds, List<TrialSpec> trials, long atMillis)
+            implements SupervisorEvent {
         @Override
         public String trialId() {
             return null;

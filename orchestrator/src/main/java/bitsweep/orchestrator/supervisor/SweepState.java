@@ -1,6 +1,9 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepCancelled;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepExtended;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepPaused;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepResumed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepStarted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCancelled;
@@ -24,14 +27,21 @@ import java.util.Map;
  * (copy-on-write), because Pekko hands the same object to the snapshot store and the trials.jsonl
  * writer on other threads while the supervisor moves on.
  *
- * @param queue trial ids waiting for a worker, head first (re-queued trials go to the front so a
- *              resumed trial is not starved behind fresh ones)
+ * @param queue    trial ids waiting for a worker, head first (re-queued trials go to the front so a
+ *                 resumed trial is not starved behind fresh ones)
+ * @param paused   no trial is handed out (a user paused the sweep)
+ * @param extended trials a user added to the running sweep (not refinement trials)
  */
 public record SweepState(String sweep, boolean started, boolean cancelled, int maxAttempts,
-                         Map<String, TrialEntry> trials, List<String> queue) implements CborSerializable {
+                         Map<String, TrialEntry> trials, List<String> queue, boolean paused,
+                         List<String> extended) implements CborSerializable {
+
+    public SweepState {
+        extended = extended == null ? List.of() : extended; // snapshots taken before extensions existed
+    }
 
     public static SweepState empty() {
-        return new SweepState(null, false, false, 3, Map.of(), List.of());
+        return new SweepState(null, false, false, 3, Map.of(), List.of(), false, List.of());
     }
 
     public TrialEntry trial(String trialId) {
@@ -54,7 +64,7 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
 
     public SweepState apply(SupervisorEvent event) {
         if (event instanceof SweepStarted e) {
-            return new SweepState(e.sweep(), true, cancelled, e.maxAttempts(), trials, queue);
+            return new SweepState(e.sweep(), true, cancelled, e.maxAttempts(), trials, queue, paused, extended);
         } else if (event instanceof TrialQueued e) {
             Map<String, TrialEntry> t = copy();
             t.put(e.spec().trialId(), TrialEntry.queued(e.spec()));
@@ -86,7 +96,24 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
         } else if (event instanceof SweepCancelled) {
             Map<String, TrialEntry> t = copy();
             t.replaceAll((id, entry) -> entry.terminal() ? entry : entry.withStatus(TrialRecord.CANCELLED, null));
-            return new SweepState(sweep, started, true, maxAttempts, Collections.unmodifiableMap(t), List.of());
+            return new SweepState(sweep, started, true, maxAttempts, Collections.unmodifiableMap(t), List.of(), paused,
+                    extended);
+        } else if (event instanceof SweepPaused) {
+            return new SweepState(sweep, started, cancelled, maxAttempts, trials, queue, true, extended);
+        } else if (event instanceof SweepResumed) {
+            return new SweepState(sweep, started, cancelled, maxAttempts, trials, queue, false, extended);
+        } else if (event instanceof SweepExtended e) {
+            Map<String, TrialEntry> t = copy();
+            List<String> q = new ArrayList<>(queue);
+            List<String> ext = new ArrayList<>(extended);
+            for (var spec : e.trials()) {
+                if (t.putIfAbsent(spec.trialId(), TrialEntry.queued(spec)) == null) {
+                    q.add(spec.trialId());
+                    ext.add(spec.trialId());
+                }
+            }
+            return new SweepState(sweep, started, cancelled, maxAttempts, Collections.unmodifiableMap(t),
+                    Collections.unmodifiableList(q), paused, Collections.unmodifiableList(ext));
         }
         throw new IllegalArgumentException("unknown event " + event);
     }
@@ -118,6 +145,6 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
 
     private SweepState with(Map<String, TrialEntry> t, List<String> q) {
         return new SweepState(sweep, started, cancelled, maxAttempts, Collections.unmodifiableMap(t),
-                Collections.unmodifiableList(q));
+                Collections.unmodifiableList(q), paused, extended);
     }
 }

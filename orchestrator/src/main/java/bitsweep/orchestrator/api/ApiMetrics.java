@@ -1,0 +1,86 @@
+package bitsweep.orchestrator.api;
+
+import bitsweep.protocol.LiveView;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Prometheus {@code /metrics} of a sweep (Micrometer): trials by state, attempts, queue length,
+ * per-worker throughput and whether the supervisor answers. Updated from a fresh {@link LiveView} on
+ * every scrape, so the numbers are never older than the scrape.
+ */
+final class ApiMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MultiGauge trials;
+    private final MultiGauge workerImages;
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong queue = new AtomicLong();
+    private final AtomicLong workers = new AtomicLong();
+    private final AtomicLong paused = new AtomicLong();
+    private final AtomicLong supervisorUp = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong eta = new AtomicLong(-1);
+    private final long startedNanos = System.nanoTime();
+
+    ApiMetrics(String sweep) {
+        registry.config().commonTags("sweep", sweep);
+        trials = MultiGauge.builder("bitsweep.trials").description("trials by state").register(registry);
+        workerImages = MultiGauge.builder("bitsweep.worker.images.per.second")
+                .description("training throughput of each worker's latest epoch (0 when idle)").register(registry);
+        Gauge.builder("bitsweep.trial.attempts", attempts, AtomicLong::get)
+                .description("attempts started, over all trials").register(registry);
+        Gauge.builder("bitsweep.trial.failed.attempts", failures, AtomicLong::get)
+                .description("attempts that failed, over all trials").register(registry);
+        Gauge.builder("bitsweep.queue.length", queue, AtomicLong::get)
+                .description("trials waiting for a worker").register(registry);
+        Gauge.builder("bitsweep.workers", workers, AtomicLong::get)
+                .description("workers the supervisor knows").register(registry);
+        Gauge.builder("bitsweep.sweep.paused", paused, AtomicLong::get)
+                .description("1 while handing out trials is paused").register(registry);
+        Gauge.builder("bitsweep.supervisor.up", supervisorUp, AtomicLong::get)
+                .description("1 when the sweep supervisor answered the latest scrape in time").register(registry);
+        Gauge.builder("bitsweep.supervisor.ignored.messages", ignored, AtomicLong::get)
+                .description("messages from attempts that were no longer current (fencing)").register(registry);
+        Gauge.builder("bitsweep.sweep.eta.seconds", eta, AtomicLong::get)
+                .description("estimated seconds until every trial ended, -1 when unknown").register(registry);
+        Gauge.builder("bitsweep.orchestrator.uptime.seconds", this, m -> (System.nanoTime() - m.startedNanos) / 1e9)
+                .description("seconds since this orchestrator's API started").register(registry);
+    }
+
+    /** The scrape after the supervisor answered with {@code v}. */
+    String scrape(LiveView v) {
+        supervisorUp.set(1);
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (String state : ApiJson.STATES) {
+            rows.add(MultiGauge.Row.of(Tags.of("state", state), v.count(state)));
+        }
+        trials.register(rows, true);
+        List<MultiGauge.Row<?>> perWorker = new ArrayList<>();
+        for (LiveView.Worker w : v.workers()) {
+            perWorker.add(MultiGauge.Row.of(Tags.of("worker", w.name(), "device", w.device() == null ? "?" : w.device()),
+                    w.trialId() == null ? 0 : w.imagesPerSecond()));
+        }
+        workerImages.register(perWorker, true);
+        attempts.set(v.trials().stream().mapToLong(LiveView.Trial::attempts).sum());
+        failures.set(v.trials().stream().mapToLong(LiveView.Trial::failures).sum());
+        queue.set(v.count("queued"));
+        workers.set(v.workers().size());
+        paused.set(v.paused() ? 1 : 0);
+        ignored.set(v.ignored());
+        eta.set(Math.round(v.etaSeconds()));
+        return registry.scrape();
+    }
+
+    /** The scrape when the supervisor did not answer: {@code bitsweep_supervisor_up 0}, the rest as last seen. */
+    String scrapeUnreachable() {
+        supervisorUp.set(0);
+        return registry.scrape();
+    }
+}

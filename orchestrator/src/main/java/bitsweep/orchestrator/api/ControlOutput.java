@@ -1,0 +1,36 @@
+package bitsweep.orchestrator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+
+/** How the control commands report: the supervisor's answer on stdout (exit 0) or why not on stderr. */
+final class ControlOutput {
+    interface Call {
+        JsonNode send() throws IOException, InterruptedException;
+    }
+
+    private ControlOutput() {
+    }
+
+    /** Exit code 0 when accepted, 1 when the supervisor refused, 2 for bad input or an unreachable API. */
+    static int run(String command, Call call) throws InterruptedException {
+        try {
+            JsonNode reply = call.send();
+            boolean accepted = reply.path("accepted").asBoolean(false);
+            String message = reply.path("message").asText(reply.toString());
+            if (accepted) {
+                System.out.println(message);
+                JsonNode ids = reply.path("trialIds");
+                if (command.equals("extend")) {
+                    ids.forEach(id -> System.out.println("  " + id.asText()));
+                }
+                return 0;
+            }
+            System.err.println("bitsweep " + command + ": refused: " + message);
+            return 1;
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("bitsweep " + command + ": " + e.getMessage());
+            return 2;
+        }
+    }
+}
