@@ -43,7 +43,7 @@ class TwoDjlWorkersTest {
                 data-dir: %s
                 base:
                   epochs: 1
-                  limit-train: 2000
+                  limit-train: 6000
                   limit-test: 500
                 method: grid
                 parameters:
@@ -88,7 +88,8 @@ class TwoDjlWorkersTest {
         String a = trials.get(0).spec().trialId();
         String b = trials.get(1).spec().trialId();
         assertNotEquals(slotOf.get(a), slotOf.get(b), "the trials ran in different device processes: " + slotOf);
-        // overlap: each started before the other ended (start from the device process's log, duration from the result)
+        // overlap: each started before the other ended. The trials are long enough (6,000 images) that one device
+        // process starting seconds after the other on a loaded machine still overlaps (2,000 did not at load 20) (start from the device process's log, duration from the result)
         long startA = startedAt.get(a).toNanoOfDay() / 1_000_000;
         long startB = startedAt.get(b).toNanoOfDay() / 1_000_000;
         long wallA = Math.round(trials.get(0).result().wallSeconds() * 1000);
