@@ -86,8 +86,14 @@ public final class Bench {
         double drift = drift(rss);
         return new BenchReport(real ? "mnist" : "random", o.batchSize(), o.batchesPerEpoch(), o.device().toString(),
                 bbIps, median(bbIps), fpIps, median(fpIps), median(bbIps) / median(fpIps),
-                median(vggIps), rss, drift, MemoryProbe.peakRssMiB(), vggIps, vggFpIps, median(vggFpIps),
+                median(vggIps), rss, drift, processPeak(peaks, perModel), vggIps, vggFpIps, median(vggFpIps),
                 median(vggIps) / median(vggFpIps), peaks, perModel);
+    }
+
+    /** The process peak: after resets VmHWM only covers the last model, so the largest per-model peak. */
+    private static double processPeak(Map<String, Double> peaks, boolean resettable) {
+        return resettable ? peaks.values().stream().mapToDouble(Double::doubleValue).max().orElse(-1)
+                : MemoryProbe.peakRssMiB();
     }
 
     /** Peak RSS since the last reset, then reset again for the next model. */
