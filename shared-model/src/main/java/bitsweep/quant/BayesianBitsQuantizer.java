@@ -213,9 +213,10 @@ public final class BayesianBitsQuantizer implements Quantizer {
     }
 
     /**
-     * The gates of one forward pass. {@code active} is the number of gates the −2 rule leaves; {@code z} holds z_4 … z_32 on the host with the −2 rule applied (a cut gate
-     * is 0); {@code zArray} the same gates as a differentiable array (null in eval); {@code zPrune} the pruning
-     * gates as an array and {@code zPruneHost} on the host (both null without pruning gates).
+     * The gates of one forward pass. {@code active} is the number of gates the −2 rule leaves; {@code z} holds
+     * z_4 … z_32 on the host with the −2 rule applied (a cut gate is 0); {@code zArray} the same gates as a
+     * differentiable array (null in eval); {@code zPrune} the pruning gates as an array and {@code zPruneHost}
+     * on the host (both null without pruning gates).
      */
     private record Gates(int active, float[] z, NDArray zArray, NDArray zPrune, float[] zPruneHost) {
     }
