@@ -213,10 +213,16 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
     private void updateRunningStats(NDArray batchMean, NDArray unbiasedVar) {
         NDArray rm = runningMean.getArray();
         NDArray rv = runningVar.getArray();
-        NDArray newMean = batchMean.mul(BN_MOMENTUM).add(Local.on(batchMean.getManager(), rm).mul(1 - BN_MOMENTUM));
-        NDArray newVar = unbiasedVar.mul(BN_MOMENTUM).add(Local.on(batchMean.getManager(), rv).mul(1 - BN_MOMENTUM));
-        rm.set(newMean.toFloatArray());
-        rv.set(newVar.toFloatArray());
+        // In place on the device, without a graph: a host round trip here would synchronise a GPU twice per
+        // layer and batch. Same float32 ops as new = batch·m + running·(1 − m) (the sum is commutative).
+        try (NoGrad ignored = NoGrad.open()) {
+            NDArray a = batchMean.mul(BN_MOMENTUM);
+            rm.muli(1 - BN_MOMENTUM).addi(a);
+            a.close();
+            NDArray b = unbiasedVar.mul(BN_MOMENTUM);
+            rv.muli(1 - BN_MOMENTUM).addi(b);
+            b.close();
+        }
     }
 
     /** Per-output-channel broadcast shape for the weight: {@code [out,1,1,1]} or {@code [out,1]}. */

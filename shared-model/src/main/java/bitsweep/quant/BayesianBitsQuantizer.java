@@ -154,6 +154,15 @@ public final class BayesianBitsQuantizer implements Quantizer {
 
     @Override
     public NDArray quantize(NDArray x, boolean training) {
+        return quantize(x, training, null);
+    }
+
+    /**
+     * {@link #quantize(NDArray, boolean)} with the uniform draws of the training gates given ({@code [4 + C_out]}:
+     * log α_4 … log α_32, then the pruning gates), or drawn here when null. Lets the equivalence tests put every
+     * gate sample where they want it (exactly 0, exactly 1 or inside (0, 1)).
+     */
+    NDArray quantize(NDArray x, boolean training, NDArray gateNoise) {
         NDManager m = x.getManager();
         if (!initialized) {
             initializeRange(x);
@@ -185,50 +194,120 @@ public final class BayesianBitsQuantizer implements Quantizer {
                 v = Steps.roundToStep(v, Steps.step(s2, settings.fixedBits()), true);
             }
         }
-        if (settings.pruneOnly()) {
-            return prune(v, training);
-        }
-        if (settings.fixedBits() != 0) {
+        if (settings.fixedBits() != 0 && !settings.pruneOnly()) {
             return v; // no gates at all, even if pruning gates exist (spec §2.6 step 4)
         }
-        return prune(decompose(v, s2, training), training);
-    }
-
-    /** The residual decomposition with nested gates (spec §2.4), skipping terms behind a zero gate. */
-    private NDArray decompose(NDArray xc, NDArray s2, boolean training) {
-        float[] la = gateLogits();
-        int active = activeGates(la);
-        float[] z = new float[active];
-        NDArray zArray = null;
-        if (active > 0) {
-            if (training) {
-                NDArray logits = Local.on(xc.getManager(), logAlpha.getArray());
-                if (active < 4) {
-                    logits = logits.get(new NDIndex("0:" + active));
-                }
-                zArray = settings.gatingMethod() == GatingMethod.L0
-                        ? HardConcrete.sample(logits, xc.getManager()) : HardConcrete.fixedGate(logits);
-                z = zArray.toFloatArray();
-            } else {
-                for (int k = 0; k < active; k++) {
-                    z[k] = HardConcrete.deterministicOn(la[k]) ? 1f : 0f;
-                }
+        Gates g = training ? sampledGates(m, gateNoise) : deterministicGates(m);
+        if (!settings.pruneOnly()) {
+            NDArray xc = v;
+            v = decompose(xc, s2, g, training);
+            if (xc != x && xc.getManager() == m && xc != v) {
+                xc.close(); // the clip's output: autograd holds its own reference where backward needs it
             }
         }
+        NDArray out = prune(v, g);
+        if (out != v && v != x) {
+            v.close();
+        }
+        return out;
+    }
+
+    /**
+     * The gates of one forward pass. {@code active} is the number of gates the −2 rule leaves; {@code z} holds
+     * z_4 … z_32 on the host with the −2 rule applied (a cut gate is 0); {@code zArray} the same gates as a
+     * differentiable array (null in eval); {@code zPrune} the pruning gates as an array and {@code zPruneHost}
+     * on the host (both null without pruning gates).
+     */
+    private record Gates(int active, float[] z, NDArray zArray, NDArray zPrune, float[] zPruneHost) {
+    }
+
+    /**
+     * Training gates: one hard-concrete draw for z_4 … z_32 and the pruning gates together, and <em>one</em>
+     * host read per quantizer and forward (logits and samples in one array). The host values are needed
+     * anyway: the −2 rule, skipping terms behind a zero gate and the clamped-gate fast path are decisions on
+     * them. On a GPU that read is a small synchronisation per quantizer (tens of floats), not a copy of
+     * any activation.
+     */
+    private Gates sampledGates(NDManager m, NDArray gateNoise) {
+        NDArray logits = Local.on(m, logAlpha.getArray());
+        int c = pruneLogAlpha == null ? 0 : settings.pruneChannels();
+        NDArray all = c == 0 ? logits : logits.concat(Local.on(m, pruneLogAlpha.getArray()));
+        NDArray zAll;
+        if (settings.gatingMethod() == GatingMethod.L0) {
+            zAll = gateNoise == null ? HardConcrete.sample(all, m) : HardConcrete.sample(all, gateNoise, m);
+        } else {
+            zAll = HardConcrete.fixedGate(all);
+        }
+        float[] host = all.stopGradient().concat(zAll.stopGradient()).toFloatArray();
+        int n = 4 + c;
+        int active = activeGates(host);
+        float[] z = new float[4];
+        System.arraycopy(host, n, z, 0, active); // spec §3.3: a cut gate and every higher one are 0
+        NDArray zArray = c == 0 ? zAll : zAll.get(new NDIndex("0:4"));
+        if (c == 0) {
+            return new Gates(active, z, zArray, null, null);
+        }
+        return new Gates(active, z, zArray, zAll.get(new NDIndex("4:")), Arrays.copyOfRange(host, n + 4, n + n));
+    }
+
+    /** Eval gates: the deterministic rule (spec §3.4) with the −2 rule; constants, no graph. */
+    private Gates deterministicGates(NDManager m) {
+        float[] la = gateLogits();
+        int active = activeGates(la);
+        float[] z = new float[4];
+        for (int k = 0; k < active; k++) {
+            z[k] = HardConcrete.deterministicOn(la[k]) ? 1f : 0f;
+        }
+        if (pruneLogAlpha == null) {
+            return new Gates(active, z, null, null, null);
+        }
+        float[] logits = pruneLogits();
+        float[] mask = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            mask[i] = HardConcrete.deterministicOn(logits[i]) ? 1f : 0f;
+        }
+        return new Gates(active, z, null, allOnes(mask) ? null : m.create(mask), mask);
+    }
+
+    /**
+     * The residual decomposition with nested gates (spec §2.4). When every gate that matters is exactly 0 or
+     * 1 (z_4 … z_b = 1, z_2b = 0 or b = 32) the result is direct b-bit quantization {@code s_b·ste_round(x_c/s_b)}:
+     * the same value (bit-exact at 2 and 4 bits, to float rounding above), the same gradients to x and to the
+     * range (the residual terms telescope) and zero gradient to every log α (a clamped sample has zero
+     * derivative), so that path is taken; {@code BayesianBitsFastPathTest} checks the equivalence.
+     */
+    private NDArray decompose(NDArray xc, NDArray s2, Gates g, boolean training) {
+        float[] z = g.z();
         int depth = 0;
-        while (depth < active && z[depth] > 0f) {
+        while (depth < 4 && z[depth] > 0f) {
             depth++;
         }
-        NDArray q2 = Steps.roundToStep(xc, s2, training);
-        if (depth == 0) {
-            return q2;
+        boolean clamped = true;
+        for (int k = 0; k < depth; k++) {
+            clamped &= z[k] == 1f;
         }
+        if (literal) {
+            lastFast = false;
+            return literalDecomposition(xc, s2, g, training);
+        }
+        lastFast = clamped;
+        if (clamped) {
+            int bits = 2 << depth;
+            float top = signed ? (float) ((1L << (bits - 1)) - 1) : (float) ((1L << bits) - 1);
+            return Steps.roundToGrid(xc, Steps.step(s2, bits), training, signed ? -top : 0f, top);
+        }
+        // tensor-sized temporaries are closed once read (autograd keeps what backward needs)
+        List<NDArray> temps = new ArrayList<>();
+        NDArray q2 = Steps.roundToStep(xc, s2, training);
+        temps.add(q2);
         NDArray[] e = new NDArray[depth];
         NDArray residual = xc.sub(q2);
         NDArray step = s2;
         for (int k = 0; k < depth; k++) {
+            temps.add(residual);
             step = step.div(Local.scalar(step, Steps.CHAIN[k]));
             e[k] = Steps.roundToStep(residual, step, training); // residuals use the ungated terms
+            temps.add(e[k]);
             if (k + 1 < depth) {
                 residual = residual.sub(e[k]);
             }
@@ -236,8 +315,41 @@ public final class BayesianBitsQuantizer implements Quantizer {
         NDArray inner = null;
         for (int k = depth - 1; k >= 0; k--) {
             NDArray t = inner == null ? e[k] : e[k].add(inner);
+            temps.add(t);
             // a gate of exactly 1 is a clamped sample: multiplying by it changes neither value nor gradient
-            inner = z[k] == 1f ? t : t.mul(zArray.get(k));
+            inner = z[k] == 1f ? t : t.mul(g.zArray().get(k));
+            temps.add(inner);
+        }
+        NDArray out = q2.add(inner);
+        temps.forEach(NDArray::close); // closing twice is a no-op in DJL
+        return out;
+    }
+
+    /**
+     * Spec §2.4 as written, without any shortcut: every term up to the −2 cut-off is computed and multiplied by
+     * its gate, whatever the gates' values. The reference the fast path and the lazy evaluation are tested
+     * against.
+     */
+    private NDArray literalDecomposition(NDArray xc, NDArray s2, Gates g, boolean training) {
+        NDManager m = xc.getManager();
+        int active = g.active();
+        NDArray q2 = Steps.roundToStep(xc, s2, training);
+        if (active == 0) {
+            return q2;
+        }
+        NDArray zArray = g.zArray() != null ? g.zArray() : m.create(g.z());
+        NDArray[] e = new NDArray[active];
+        NDArray residual = xc.sub(q2);
+        NDArray step = s2;
+        for (int k = 0; k < active; k++) {
+            step = step.div(Local.scalar(step, Steps.CHAIN[k]));
+            e[k] = Steps.roundToStep(residual, step, training);
+            residual = residual.sub(e[k]);
+        }
+        NDArray inner = null;
+        for (int k = active - 1; k >= 0; k--) {
+            NDArray t = inner == null ? e[k] : e[k].add(inner);
+            inner = t.mul(zArray.get(k));
         }
         return q2.add(inner);
     }
@@ -251,35 +363,11 @@ public final class BayesianBitsQuantizer implements Quantizer {
         return active;
     }
 
-    private NDArray prune(NDArray x, boolean training) {
-        if (pruneLogAlpha == null) {
+    private NDArray prune(NDArray x, Gates g) {
+        if (g.zPrune() == null || allOnes(g.zPruneHost())) {
             return x;
         }
-        NDManager m = x.getManager();
-        int c = settings.pruneChannels();
-        NDArray gate;
-        if (training) {
-            NDArray logits = Local.on(m, pruneLogAlpha.getArray());
-            gate = settings.gatingMethod() == GatingMethod.L0 ? HardConcrete.sample(logits, m)
-                    : HardConcrete.fixedGate(logits);
-            if (allOnes(gate.toFloatArray())) {
-                return x;
-            }
-        } else {
-            float[] logits = pruneLogits();
-            float[] mask = new float[c];
-            boolean all = true;
-            for (int i = 0; i < c; i++) {
-                boolean on = HardConcrete.deterministicOn(logits[i]);
-                mask[i] = on ? 1f : 0f;
-                all &= on;
-            }
-            if (all) {
-                return x;
-            }
-            gate = m.create(mask);
-        }
-        return x.mul(gate.reshape(channelShape(x.getShape(), c)));
+        return x.mul(g.zPrune().reshape(channelShape(x.getShape(), settings.pruneChannels())));
     }
 
     private static boolean allOnes(float[] z) {
@@ -289,6 +377,21 @@ public final class BayesianBitsQuantizer implements Quantizer {
             }
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------- test seams
+
+    private boolean literal;
+    private boolean lastFast;
+
+    /** Tests only: compute spec §2.4 literally (no fast path, no lazy terms) instead of the fast/lazy paths. */
+    void useLiteralDecomposition(boolean value) {
+        this.literal = value;
+    }
+
+    /** Tests only: whether the last forward pass took the clamped-gate fast path. */
+    boolean lastForwardWasFast() {
+        return lastFast;
     }
 
     static Shape channelShape(Shape x, int c) {

@@ -53,7 +53,11 @@ public final class HardConcrete {
      * Gradients reach {@code logAlpha} through the reparameterisation.
      */
     public static NDArray sample(NDArray logAlpha, NDManager manager) {
-        NDArray u = manager.randomUniform(0f, 1f, logAlpha.getShape());
+        return sample(logAlpha, manager.randomUniform(0f, 1f, logAlpha.getShape()), manager);
+    }
+
+    /** {@link #sample(NDArray, NDManager)} with the uniform draws {@code u} given (same shape as {@code logAlpha}). */
+    static NDArray sample(NDArray logAlpha, NDArray u, NDManager manager) {
         NDArray noise = u.log().sub(u.neg().add(Local.scalar(manager, 1f)).log());
         return stretch(Activation.sigmoid(noise.add(logAlpha).div(Local.scalar(manager, (float) BETA))));
     }

@@ -2,6 +2,7 @@ package bitsweep.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import bitsweep.nn.NoGrad;
 
 /** Shared float32 arithmetic of the quantizers: PACT clip, the scale chain and STE rounding. */
 final class Steps {
@@ -40,14 +41,25 @@ final class Steps {
 
     /**
      * PACT clip {@code x_c = h − relu(h − l − relu(x − l))} with {@code l = −h} (signed) or 0, in exactly
-     * this form so that the gradients at the boundaries follow the reference (spec §2.2).
+     * this form so that the gradients at the boundaries follow the reference (spec §2.2). Intermediates are
+     * closed as soon as the next op has read them: autograd keeps its own reference to what the backward
+     * pass needs (PyTorch tensors are reference-counted), and a per-batch manager would otherwise hold every
+     * tensor-sized temporary until the step ends.
      */
     static NDArray clip(NDArray x, NDArray h, boolean signed) {
-        if (!signed) {
-            return h.sub(Activation.relu(h.sub(Activation.relu(x))));
+        NDArray l = signed ? h.neg() : null;
+        NDArray t = signed ? x.sub(l) : x;
+        NDArray a = Activation.relu(t);
+        if (t != x) {
+            t.close();
         }
-        NDArray l = h.neg();
-        return h.sub(Activation.relu(h.sub(l).sub(Activation.relu(x.sub(l)))));
+        NDArray b = (signed ? h.sub(l) : h).sub(a);
+        a.close();
+        NDArray c = Activation.relu(b);
+        b.close();
+        NDArray out = h.sub(c);
+        c.close();
+        return out;
     }
 
     /**
@@ -61,15 +73,51 @@ final class Steps {
 
     /** The unsigned clip for inputs known to be ≥ 0: {@code h − relu(h − x)}. */
     static NDArray clipNonNegative(NDArray x, NDArray h) {
-        return h.sub(Activation.relu(h.sub(x)));
+        NDArray b = h.sub(x);
+        NDArray c = Activation.relu(b);
+        b.close();
+        NDArray out = h.sub(c);
+        c.close();
+        return out;
     }
 
-    /** {@code s·ste_round(x/s)}; in training {@code u + stopGradient(⌊u⌉ − u)}, else plain half-even rounding. */
+    /**
+     * {@code s·ste_round(x/s)}; in training {@code s·(u + stopGradient(⌊u⌉ − u))}, else plain half-even rounding.
+     * {@code ⌊u⌉ − u} is computed without a graph and in place, and the STE sum is formed in place in that
+     * buffer: three tensor-sized arrays instead of five, and autograd records only the division, one addition
+     * and the multiplication. {@code u + (⌊u⌉ − u)} is exactly {@code ⌊u⌉} in float32 for |u| < 2²³.
+     */
     static NDArray roundToStep(NDArray x, NDArray s, boolean training) {
+        return roundToGrid(x, s, training, Float.NaN, Float.NaN);
+    }
+
+    /**
+     * {@link #roundToStep} with the integer code clamped to {@code [lo, hi]} (no clamp when NaN). Direct b-bit
+     * quantization needs it: with the float32 shrink {@code 1 − 2⁻²³} only an ulp below x_max and the chained
+     * s_b a little below R/(2^b − 1), {@code h/s_b} rounds one code above the grid for a few per cent of
+     * ranges (e.g. 128 at signed 8 bits), where the residual decomposition stays on the grid. The clamp is part
+     * of the detached rounding residual, so the gradients keep the STE form.
+     */
+    static NDArray roundToGrid(NDArray x, NDArray s, boolean training, float lo, float hi) {
         NDArray u = x.div(s);
-        if (!training) {
-            return u.round().mul(s);
+        NDArray d;
+        try (NoGrad ignored = NoGrad.open()) {
+            d = u.round();
+            if (!Float.isNaN(lo)) {
+                NDArray c = d.clip(lo, hi);
+                d.close();
+                d = c;
+            }
+            if (training) {
+                d.subi(u);
+            }
         }
-        return u.add(u.round().sub(u).stopGradient()).mul(s);
+        if (training) {
+            d.addi(u); // in grad mode: d now carries u's gradient (d itself was a constant)
+        }
+        u.close();
+        NDArray out = d.mul(s);
+        d.close();
+        return out;
     }
 }

@@ -30,14 +30,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Training throughput and memory of the real training loop ({@link TrainingSession}): Bayesian Bits
- * LeNet-5 vs. the plain FP32 LeNet-5 at the same batch size, VGG-7 on CIFAR-shaped input, and RSS per
- * epoch to show that memory stays flat. Each LeNet-5 run has one warm-up epoch that is not timed.
+ * LeNet-5 vs. the plain FP32 LeNet-5 at the same batch size, Bayesian Bits vs. plain FP32 VGG-7 on CIFAR-shaped input, peak RSS per
+ * model and RSS per epoch to show that memory stays flat. Each LeNet-5 run has one warm-up epoch that is not timed.
  */
 public final class Bench {
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
 
-    /** @param runs timed epochs per LeNet-5 variant (median reported); at least 3 */
-    public record Options(int runs, int batchesPerEpoch, int vggBatches, int batchSize, Path mnistDir, Device device) {
+    /**
+     * @param runs    timed epochs per LeNet-5 variant (median reported); at least 3
+     * @param vggRuns timed epochs per VGG-7 variant, each of {@code vggBatches} batches, after one warm-up epoch
+     */
+    public record Options(int runs, int batchesPerEpoch, int vggBatches, int vggRuns, int batchSize, Path mnistDir,
+                          Device device) {
     }
 
     private Bench() {
@@ -56,21 +60,49 @@ public final class Bench {
         // RSS flatness needs epochs 2..5, throughput needs a warm-up epoch plus `runs` timed epochs.
         int bbEpochs = Math.max(o.runs() + 1, 5);
         Map<Integer, Double> rss = new TreeMap<>();
+        Map<String, Double> peaks = new java.util.LinkedHashMap<>();
+        boolean perModel = MemoryProbe.resetPeak();
         List<EpochMetrics> bb = train(config("mnist", bbEpochs, examples, o.batchSize()), train, test, o.device(),
                 m -> create(m, "mnist", bbEpochs, examples, o.batchSize()), rss);
+        peaks.put("lenet5-bayesian-bits", peakSince(perModel));
         List<EpochMetrics> fp = train(config("mnist", o.runs() + 1, examples, o.batchSize()), train, test, o.device(),
                 PlainLeNet5::new, null);
+        peaks.put("lenet5-fp32", peakSince(perModel));
         int vggExamples = o.vggBatches() * o.batchSize();
-        List<EpochMetrics> vgg = train(config("cifar10", 1, vggExamples, o.batchSize()),
+        int vggEpochs = o.vggRuns() + 1;
+        List<EpochMetrics> vgg = train(config("cifar10", vggEpochs, vggExamples, o.batchSize()),
                 new RandomImages(DatasetInfo.CIFAR10, vggExamples, 3), new RandomImages(DatasetInfo.CIFAR10, 16, 4),
-                o.device(), m -> create(m, "cifar10", 1, vggExamples, o.batchSize()), null);
+                o.device(), m -> create(m, "cifar10", vggEpochs, vggExamples, o.batchSize()), null);
+        peaks.put("vgg7-bayesian-bits", peakSince(perModel));
+        List<EpochMetrics> vggFp = train(config("cifar10", vggEpochs, vggExamples, o.batchSize()),
+                new RandomImages(DatasetInfo.CIFAR10, vggExamples, 3), new RandomImages(DatasetInfo.CIFAR10, 16, 4),
+                o.device(), PlainVgg7::new, null);
+        peaks.put("vgg7-fp32", peakSince(perModel));
 
         List<Double> bbIps = timed(bb, o.runs());
         List<Double> fpIps = timed(fp, o.runs());
+        List<Double> vggIps = timed(vgg, o.vggRuns());
+        List<Double> vggFpIps = timed(vggFp, o.vggRuns());
         double drift = drift(rss);
         return new BenchReport(real ? "mnist" : "random", o.batchSize(), o.batchesPerEpoch(), o.device().toString(),
                 bbIps, median(bbIps), fpIps, median(fpIps), median(bbIps) / median(fpIps),
-                vgg.get(0).imagesPerSecond(), rss, drift, MemoryProbe.peakRssMiB());
+                median(vggIps), rss, drift, processPeak(peaks, perModel), vggIps, vggFpIps, median(vggFpIps),
+                median(vggIps) / median(vggFpIps), peaks, perModel);
+    }
+
+    /** The process peak: after resets VmHWM only covers the last model, so the largest per-model peak. */
+    private static double processPeak(Map<String, Double> peaks, boolean resettable) {
+        return resettable ? peaks.values().stream().mapToDouble(Double::doubleValue).max().orElse(-1)
+                : MemoryProbe.peakRssMiB();
+    }
+
+    /** Peak RSS since the last reset, then reset again for the next model. */
+    private static double peakSince(boolean resettable) {
+        double peak = MemoryProbe.peakRssMiB();
+        if (resettable) {
+            MemoryProbe.resetPeak();
+        }
+        return peak;
     }
 
     private static TrialConfig config(String experiment, int epochs, int examples, int batch) {

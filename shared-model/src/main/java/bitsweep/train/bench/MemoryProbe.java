@@ -19,6 +19,21 @@ public final class MemoryProbe {
         return field("VmHWM:");
     }
 
+    /**
+     * Resets the peak ({@code VmHWM}) to the current RSS by writing 5 to {@code /proc/self/clear_refs}
+     * (Linux ≥ 4.0), so that a later {@link #peakRssMiB} is the peak since this call.
+     *
+     * @return false where that is not possible (then the peak stays process-wide)
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static double field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bitsweep bench}: training throughput and memory of the real training loop. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Training throughput (images/s) of Bayesian Bits LeNet-5 vs. plain FP32 LeNet-5 "
-                + "(same loop), VGG-7 on CIFAR-shaped input, RSS per epoch and peak RSS.",
+        description = {"Training throughput (images/s) of Bayesian Bits LeNet-5 and VGG-7 vs. plain FP32 "
+                + "(same loop; VGG-7 on CIFAR-shaped input), RSS per epoch and peak RSS per model.",
                 "Uses real MNIST from --mnist-dir when present, else random MNIST-shaped input."})
 public final class BenchCommand implements Callable<Integer>, Subcommand {
 
@@ -36,6 +36,9 @@ public final class BenchCommand implements Callable<Integer>, Subcommand {
     int batches;
     @Option(names = "--vgg-batches", defaultValue = "2", description = "VGG-7 batches (default ${DEFAULT-VALUE})")
     int vggBatches;
+    @Option(names = "--vgg-runs", defaultValue = "3", description = "timed VGG-7 epochs per variant after one "
+            + "warm-up epoch, median reported (default ${DEFAULT-VALUE})")
+    int vggRuns;
     @Option(names = "--batch-size", defaultValue = "128")
     int batchSize;
     @Option(names = "--mnist-dir", defaultValue = "data/mnist")
@@ -46,12 +49,12 @@ public final class BenchCommand implements Callable<Integer>, Subcommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (runs < 3 || batches < 1 || vggBatches < 1 || batchSize < 1) {
+        if (runs < 3 || batches < 1 || vggBatches < 1 || vggRuns < 1 || batchSize < 1) {
             spec.commandLine().getErr().println("bitsweep bench: --runs must be >= 3 and --batches, --vgg-batches, "
-                    + "--batch-size >= 1");
+                    + "--vgg-runs, --batch-size >= 1");
             return 2;
         }
-        BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, batchSize, mnistDir,
+        BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, vggRuns, batchSize, mnistDir,
                 Devices.select(device)));
         if (json) {
             out.println(DjlTrialRunner.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
@@ -64,12 +67,17 @@ public final class BenchCommand implements Callable<Integer>, Subcommand {
             out.printf(Locale.ROOT, "FP32 LeNet-5:          %.0f images/s (median of %s)%n",
                     r.lenet5FullPrecisionMedian(), r.lenet5FullPrecision());
             out.printf(Locale.ROOT, "ratio BB/FP32:         %.2f%n", r.bayesianBitsToFullPrecision());
-            out.printf(Locale.ROOT, "Bayesian Bits VGG-7:   %.1f images/s (CIFAR-shaped random input)%n",
-                    r.vgg7BayesianBits());
+            out.printf(Locale.ROOT, "Bayesian Bits VGG-7:   %.1f images/s (median of %s, CIFAR-shaped random input)%n",
+                    r.vgg7BayesianBits(), r.vgg7BayesianBitsRuns());
+            out.printf(Locale.ROOT, "FP32 VGG-7:            %.1f images/s (median of %s)%n",
+                    r.vgg7FullPrecision(), r.vgg7FullPrecisionRuns());
+            out.printf(Locale.ROOT, "ratio BB/FP32 VGG-7:   %.2f%n", r.vgg7BayesianBitsToFullPrecision());
             out.printf(Locale.ROOT, "RSS - JVM heap after epoch (MiB): %s; drift epochs 2-5: %.1f %%%n",
                     r.nativeRssMiBAfterEpoch(),
                     r.rssDriftPercent());
             out.printf(Locale.ROOT, "peak RSS:              %.0f MiB%n", r.peakRssMiB());
+            out.printf(Locale.ROOT, "peak RSS per model (MiB%s): %s%n",
+                    r.peakRssPerModel() ? "" : ", not resettable here: process peak so far", r.peakRssMiBByModel());
         }
         out.flush();
         return 0;

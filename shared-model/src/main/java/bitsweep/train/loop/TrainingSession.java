@@ -56,6 +56,9 @@ public final class TrainingSession {
     public static final String CHECKPOINT_FILE = "checkpoint.ckpt";
     /** {@code -Dbitsweep.checkGradients=true}: fail on the first non-finite gradient, naming the parameter (slow). */
     private static final boolean CHECK_GRADIENTS = Boolean.getBoolean("bitsweep.checkGradients");
+    /** Loss values are read to the host every this many batches (and every 10 s, and at an epoch's end). */
+    static final int READ_EVERY = 50;
+    private static final long READ_INTERVAL_NANOS = 10_000_000_000L;
 
     private final String trialId;
     private final TrialConfig cfg;
@@ -223,35 +226,56 @@ public final class TrainingSession {
         long images = 0;
         long t0 = System.nanoTime();
         CompletableFuture<HostBatch> next = reader.readAsync(order, 0, augment);
-        for (int b = 0; b < batches; b++) {
-            if (cancel.isCancelled()) {
-                next.cancel(true);
-                throw new TrialCancelledException(trialId);
+        long lastRead = System.nanoTime();
+        try (LossTally tally = new LossTally(manager, READ_EVERY)) {
+            for (int b = 0; b < batches; b++) {
+                if (cancel.isCancelled()) {
+                    next.cancel(true);
+                    throw new TrialCancelledException(trialId);
+                }
+                HostBatch batch = next.join();
+                if (b + 1 < batches) {
+                    next = reader.readAsync(order, b + 1, augment);
+                }
+                if (fineTune) {
+                    double f = ftSchedule.factor(fineTuneIterations);
+                    optimizer.setFactor(ParameterGroup.WEIGHTS, f);
+                    optimizer.setFactor(ParameterGroup.RANGES, f);
+                }
+                step(batch, !fineTune, epoch, b + 1, tally);
+                if (fineTune) {
+                    fineTuneIterations++;
+                }
+                images += batch.size();
+                listener.onBatch();
+                long now = System.nanoTime();
+                if (!tally.full() && b + 1 < batches && now - lastRead < READ_INTERVAL_NANOS) {
+                    continue;
+                }
+                // one host read for the batches since the last one (no device sync per batch)
+                lastRead = now;
+                int first = tally.firstBatch();
+                float[][] rows = tally.drain();
+                for (int i = 0; i < rows.length; i++) {
+                    float[] r = rows[i];
+                    if (!Float.isFinite(r[0])) {
+                        throw new TrialFailedException(String.format(java.util.Locale.ROOT,
+                                "trial %s: loss became %s at epoch %d batch %d (cross-entropy %s, regulariser %s); "
+                                        + "lower the learning rates or check the input data", trialId, r[0], epoch,
+                                first + i, r[1], r[2]));
+                    }
+                    sumLoss += r[0];
+                    sumCe += r[1];
+                    sumReg += r[2];
+                }
+                float[] last = rows[rows.length - 1];
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double ips = images / seconds;
+                double epochLeft = (trainIndices.length - images) / ips;
+                double runLeft = epochLeft + (double) (totalEpochs - epoch) * trainIndices.length / ips;
+                progress.batch(phase, epoch, totalEpochs, b + 1, batches, last[0], last[1], last[2],
+                        ips, epochLeft, runLeft);
             }
-            HostBatch batch = next.join();
-            if (b + 1 < batches) {
-                next = reader.readAsync(order, b + 1, augment);
-            }
-            if (fineTune) {
-                double f = ftSchedule.factor(fineTuneIterations);
-                optimizer.setFactor(ParameterGroup.WEIGHTS, f);
-                optimizer.setFactor(ParameterGroup.RANGES, f);
-            }
-            float[] lossCeReg = step(batch, !fineTune, epoch, b + 1);
-            if (fineTune) {
-                fineTuneIterations++;
-            }
-            sumLoss += lossCeReg[0];
-            sumCe += lossCeReg[1];
-            sumReg += lossCeReg[2];
-            images += batch.size();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double ips = images / seconds;
-            double epochLeft = (trainIndices.length - images) / ips;
-            double runLeft = epochLeft + (double) (totalEpochs - epoch) * trainIndices.length / ips;
-            progress.batch(phase, epoch, totalEpochs, b + 1, batches, lossCeReg[0], lossCeReg[1], lossCeReg[2],
-                    ips, epochLeft, runLeft);
-            listener.onBatch();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochStats(sumLoss / batches, sumCe / batches, sumReg / batches, images / seconds, seconds);
@@ -259,17 +283,15 @@ public final class TrainingSession {
 
     /**
      * One optimiser step: loss = CE + MU·Σ R (+ λ_wd/2·Σ‖θ‖² over the weights group), backward, all
-     * groups step, gradients zeroed. Returns {loss, CE, Σ R}.
+     * groups step, gradients zeroed. Loss, CE and Σ R go into {@code tally} on the device (no host read here);
+     * a non-finite loss is caught when the tally is drained, at most {@value #READ_EVERY} batches later.
      */
-    private float[] step(HostBatch batch, boolean bayesianBits, int epoch, int batchNo) throws TrialFailedException {
+    private void step(HostBatch batch, boolean bayesianBits, int epoch, int batchNo, LossTally tally) throws TrialFailedException {
         DatasetInfo info = train.info();
         PairList<String, Parameter> params = trainableCache;
         try (NDManager bm = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDArray x = bm.create(batch.pixels(), new Shape(batch.size(), info.channels(), info.height(), info.width()));
             NDArray y = bm.create(batch.labels());
-            float loss;
-            float ceValue;
-            float regValue = 0;
             // Never NDArray.op(Number) on the autograd path: DJL frees that scalar's buffer at once while
             // autograd keeps it for backward (garbage gradients after a GC). Scalars live in bm instead.
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -277,22 +299,15 @@ public final class TrainingSession {
                 int samples = bayesianBits ? cfg.gateSamples() : 1;
                 NDArray ceLoss = GateSampledCrossEntropy.evaluate(model.block(), ce, bm, x, y, samples);
                 NDArray total = ceLoss;
+                NDArray reg = null;
                 if (bayesianBits) {
-                    NDArray reg = model.regularizer(bm);
-                    regValue = reg.getFloat();
+                    reg = model.regularizer(bm);
                     total = total.add(reg.mul(bm.create(cfg.gatingLambda().floatValue())));
                 }
                 if (cfg.weightDecay() > 0) {
                     total = total.add(weightL2(params).mul(bm.create((float) (cfg.weightDecay() / 2))));
                 }
-                loss = total.getFloat();
-                ceValue = ceLoss.getFloat();
-                if (!Float.isFinite(loss)) {
-                    throw new TrialFailedException(String.format(java.util.Locale.ROOT,
-                            "trial %s: loss became %s at epoch %d batch %d (cross-entropy %s, regulariser %s); "
-                                    + "lower the learning rates or check the input data", trialId, loss, epoch, batchNo,
-                            ceValue, regValue));
-                }
+                tally.record(total, ceLoss, reg);
                 collector.backward(total);
             }
             for (Pair<String, Parameter> p : params) {
@@ -307,7 +322,6 @@ public final class TrainingSession {
                 optimizer.update(p.getValue().getId(), w, grad);
                 grad.subi(grad);
             }
-            return new float[] {loss, ceValue, regValue};
         }
     }
 
