@@ -1,41 +1,29 @@
 package bitsweep.train.bench;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import bitsweep.artifact.FixedGateArtifact;
-import bitsweep.bops.BopsReport;
-import bitsweep.bops.LayerBits;
 import bitsweep.data.DatasetInfo;
-import bitsweep.nn.BitsModel;
-import bitsweep.nn.ParameterGroup;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * VGG-7 of spec §6.4 in plain full precision: conv 3×3 (no bias) → batch norm → ReLU, max-pool after conv2,
  * conv4 and conv6, fc1 (no bias) → batch norm → ReLU, fc2. The baseline {@code bitsweep bench} trains with
  * the same loop as the Bayesian Bits VGG-7 (whose BN is folded into the quantized weights instead).
  */
-public final class PlainVgg7 implements BitsModel {
+public final class PlainVgg7 extends PlainNetwork {
     private static final String[] NAMES = {"conv1", "conv2", "conv3", "conv4", "conv5", "conv6", "fc1", "fc2"};
     private static final long[] MACS = {3_538_944L, 150_994_944L, 75_497_472L, 150_994_944L, 75_497_472L,
         150_994_944L, 8_388_608L, 10_240L};
     private static final int[] CHANNELS = {128, 128, 256, 256, 512, 512, 1024, 10};
 
-    private final SequentialBlock block = new SequentialBlock();
-
     public PlainVgg7(NDManager manager) {
+        super("vgg7-fp32", DatasetInfo.CIFAR10, NAMES, MACS, CHANNELS);
         for (int i = 0; i < 6; i++) {
             block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optBias(false)
                             .setFilters(CHANNELS[i]).build())
@@ -51,58 +39,5 @@ public final class PlainVgg7 implements BitsModel {
                 .add(Activation::relu)
                 .add(Linear.builder().setUnits(10).build());
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
-    }
-
-    @Override
-    public String architecture() {
-        return "vgg7-fp32";
-    }
-
-    @Override
-    public DatasetInfo dataset() {
-        return DatasetInfo.CIFAR10;
-    }
-
-    @Override
-    public Block block() {
-        return block;
-    }
-
-    /** Nothing to initialise: there are no quantizers. */
-    @Override
-    public void initializeRanges(NDArray examples) {
-    }
-
-    @Override
-    public NDArray regularizer(NDManager manager) {
-        return manager.zeros(new Shape());
-    }
-
-    @Override
-    public BopsReport bops() {
-        List<LayerBits> rows = new ArrayList<>();
-        double total = 0;
-        for (int i = 0; i < MACS.length; i++) {
-            double b = 32.0 * 32.0 * MACS[i];
-            total += b;
-            rows.add(new LayerBits(NAMES[i], MACS[i], 32, 32, i < MACS.length - 1 ? 32 : 0, CHANNELS[i], CHANNELS[i],
-                    1.0, b));
-        }
-        return new BopsReport(total, total, rows);
-    }
-
-    @Override
-    public ParameterGroup groupOf(Parameter parameter) {
-        return ParameterGroup.WEIGHTS;
-    }
-
-    /** A full-precision network has no gates to freeze. */
-    @Override
-    public void freezeToFixedGates() {
-    }
-
-    @Override
-    public FixedGateArtifact toArtifact(String trialId, Double top1) {
-        throw new UnsupportedOperationException("the full-precision benchmark baseline has no fixed-gate artifact");
     }
 }
