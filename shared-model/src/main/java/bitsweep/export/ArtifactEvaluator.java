@@ -171,7 +171,8 @@ public final class ArtifactEvaluator implements AutoCloseable {
             return clipped;
         }
         float s = q.scale();
-        return clipped.div(s).round().mul(s);
+        // codes held to the grid, as QuantMath.code and the ONNX graph do (a signed grid's clip bound can round up)
+        return clipped.div(s).round().clip(q.minCode(), q.maxCode()).mul(s);
     }
 
     /** {@code keep ⊙ q(W)}; the intermediates live in a scratch manager so only the result stays. */

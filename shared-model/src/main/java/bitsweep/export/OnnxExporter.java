@@ -266,14 +266,16 @@ public final class OnnxExporter {
                 // QuantizeLinear-13 has no 16-bit output; Div → Round (half to even) → Mul is the same s·⌊x/s⌉.
                 String div = g.node("Div", name + ".div", new String[] {clipped, scale});
                 String round = g.node("Round", name + ".round", new String[] {div});
-                return g.node("Mul", name + ".fq", new String[] {round, scale});
+                String held = g.node("Clip", name + ".codes", new String[] {round,
+                        g.scalar(name + ".cmin", (float) q.minCode()), g.scalar(name + ".cmax", (float) q.maxCode())});
+                return g.node("Mul", name + ".fq", new String[] {held, scale});
             }
             int type = activationContainer(q);
             String zp = g.zeroPoint(name + ".zp", type);
             String codes = g.node("QuantizeLinear", name + ".q", new String[] {clipped, scale, zp});
             if (q.bits() < 8) {
-                // Pins the code range of a 2- or 4-bit quantizer held in an 8-bit container. The float clip
-                // already keeps codes in range, so this never changes a value.
+                // Pins the code range of a 2- or 4-bit quantizer held in an 8-bit container: on a signed grid the
+                // clip bound can round one code up (QuantMath.code); 8- and 16-bit containers saturate there.
                 codes = g.node("Clip", name + ".codes", new String[] {codes,
                         g.integers(name + ".cmin", type, new long[0], new int[] {(int) q.minCode()}),
                         g.integers(name + ".cmax", type, new long[0], new int[] {(int) q.maxCode()})});
