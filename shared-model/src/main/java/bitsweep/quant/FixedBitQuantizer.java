@@ -56,7 +56,10 @@ public final class FixedBitQuantizer implements Quantizer {
             NDArray top = r.mul(Local.scalar(m, QuantSpec.SHRINK));
             v = training ? Steps.clip(v, top, signed) : Steps.clampValue(v, top.getFloat(0), signed);
             if (spec.bits() < 32) { // 32-bit rounding is below float32 resolution (QuantSpec)
-                v = Steps.roundToStep(v, Steps.step(Steps.baseStep(r, signed), spec.bits()), training);
+                // codes held to the grid like the artifact's evaluators (QuantSpec): the clip bound can round up
+                long maxCode = signed ? (1L << (spec.bits() - 1)) - 1 : (1L << spec.bits()) - 1;
+                v = Steps.roundToGrid(v, Steps.step(Steps.baseStep(r, signed), spec.bits()), training,
+                        signed ? -maxCode : 0, maxCode);
             }
         }
         if (keepValues != null) {

@@ -2,6 +2,7 @@ package bitsweep.export;
 
 import ai.djl.ndarray.NDManager;
 import bitsweep.artifact.QuantSpec;
+import bitsweep.quant.FixedBitQuantizer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +35,16 @@ class GridCodesTest {
             assertEquals(127 * TIPPING.scale(), q[1], 0f);
             assertEquals(-127 * TIPPING.scale(), q[2], 0f);
             assertEquals(QuantMath.apply(TIPPING, 0.05f), q[3], 0f);
+        }
+    }
+
+    @Test
+    void theFineTuningQuantizerHoldsTheTopCodeToTheSignedGridToo() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FixedBitQuantizer fixed = FixedBitQuantizer.of("w", TIPPING, null, m);
+            float[] q = fixed.quantize(m.create(new float[] {10f, -10f}), false).toFloatArray();
+            assertEquals(127 * TIPPING.scale(), q[0], 0f);
+            assertEquals(-127 * TIPPING.scale(), q[1], 0f);
         }
     }
 }
