@@ -34,22 +34,16 @@ final class ApiMetrics {
         trials = MultiGauge.builder("bitsweep.trials").description("trials by state").register(registry);
         workerImages = MultiGauge.builder("bitsweep.worker.images.per.second")
                 .description("training throughput of each worker's latest epoch (0 when idle)").register(registry);
-        Gauge.builder("bitsweep.trial.attempts", attempts, AtomicLong::get)
-                .description("attempts started, over all trials").register(registry);
-        Gauge.builder("bitsweep.trial.failed.attempts", failures, AtomicLong::get)
-                .description("attempts that failed, over all trials").register(registry);
-        Gauge.builder("bitsweep.queue.length", queue, AtomicLong::get)
-                .description("trials waiting for a worker").register(registry);
-        Gauge.builder("bitsweep.workers", workers, AtomicLong::get)
-                .description("workers the supervisor knows").register(registry);
-        Gauge.builder("bitsweep.sweep.paused", paused, AtomicLong::get)
-                .description("1 while handing out trials is paused").register(registry);
-        Gauge.builder("bitsweep.supervisor.up", supervisorUp, AtomicLong::get)
-                .description("1 when the sweep supervisor answered the latest scrape in time").register(registry);
-        Gauge.builder("bitsweep.supervisor.ignored.messages", ignored, AtomicLong::get)
-                .description("messages from attempts that were no longer current (fencing)").register(registry);
-        Gauge.builder("bitsweep.sweep.eta.seconds", eta, AtomicLong::get)
-                .description("estimated seconds until every trial ended, -1 when unknown").register(registry);
+        gauge("bitsweep.trial.attempts", attempts, "attempts started, over all trials");
+        gauge("bitsweep.trial.failed.attempts", failures, "attempts that failed, over all trials");
+        gauge("bitsweep.queue.length", queue, "trials waiting for a worker");
+        gauge("bitsweep.workers", workers, "workers the supervisor knows");
+        gauge("bitsweep.sweep.paused", paused, "1 while handing out trials is paused");
+        gauge("bitsweep.supervisor.up", supervisorUp,
+                "1 when the sweep supervisor answered the latest scrape in time");
+        gauge("bitsweep.supervisor.ignored.messages", ignored,
+                "messages from attempts that were no longer current (fencing)");
+        gauge("bitsweep.sweep.eta.seconds", eta, "estimated seconds until every trial ended, -1 when unknown");
         Gauge.builder("bitsweep.orchestrator.uptime.seconds", this, m -> (System.nanoTime() - m.startedNanos) / 1e9)
                 .description("seconds since this orchestrator's API started").register(registry);
     }
@@ -82,5 +76,9 @@ final class ApiMetrics {
     String scrapeUnreachable() {
         supervisorUp.set(0);
         return registry.scrape();
+    }
+
+    private void gauge(String name, AtomicLong value, String description) {
+        Gauge.builder(name, value, AtomicLong::get).description(description).register(registry);
     }
 }
