@@ -37,19 +37,7 @@ class DownedOrchestratorTest {
     /** A real {@code bitsweep orchestrator} with a sweep of two trials and no worker: it waits, holding its sweep. */
     private ChildJvm startOrchestrator(int port, Path results) throws Exception {
         String name = "downed-" + Long.toHexString(System.nanoTime());
-        Path sweep = tmp.resolve(name + ".yaml");
-        Files.writeString(sweep, """
-                name: %s
-                experiment: mnist
-                data-dir: data/mnist
-                base:
-                  epochs: 2
-                method: grid
-                parameters:
-                  gating-lambda:
-                    values: [0.1, 0.2]
-                seeds: [0]
-                """.formatted(name));
+        Path sweep = SmallSweepFile.write(tmp, name, 0.1, 0.2);
         ChildJvm orch = ChildJvm.start(tmp.resolve("orchestrator.log"), Map.of(), Main.class.getName(),
                 ChildJvm.FAST_CLUSTER, "orchestrator", sweep.toString(), "--bind", "127.0.0.1:" + port, "--results",
                 results.toString());

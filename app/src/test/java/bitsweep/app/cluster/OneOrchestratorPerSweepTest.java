@@ -41,19 +41,7 @@ class OneOrchestratorPerSweepTest {
 
     /** {@code bitsweep orchestrator SWEEP.yaml --bind … ARGS}, run to its end; returns its exit code. */
     private int second(Map<String, String> env, String... args) throws Exception {
-        Path sweep = tmp.resolve(sweepName + ".yaml");
-        Files.writeString(sweep, """
-                name: %s
-                experiment: mnist
-                data-dir: data/mnist
-                base:
-                  epochs: 2
-                method: grid
-                parameters:
-                  gating-lambda:
-                    values: [0.1, 0.2]
-                seeds: [0]
-                """.formatted(sweepName));
+        Path sweep = SmallSweepFile.write(tmp, sweepName, 0.1, 0.2);
         List<String> all = new ArrayList<>(List.of("orchestrator", sweep.toString(), "--bind",
                 "127.0.0.1:" + ChildJvm.freePort()));
         all.addAll(List.of(args));

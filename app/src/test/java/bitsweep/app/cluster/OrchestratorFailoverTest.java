@@ -194,19 +194,7 @@ class OrchestratorFailoverTest {
             throws Exception {
         TestPostgres pg = TestPostgres.require();
         Path resultsA = tmp.resolve("machine-a/results");
-        Path sweepFile = tmp.resolve(sweepName + ".yaml");
-        Files.writeString(sweepFile, """
-                name: %s
-                experiment: mnist
-                data-dir: data/mnist
-                base:
-                  epochs: 2
-                method: grid
-                parameters:
-                  gating-lambda:
-                    values: [0.1, 0.2]
-                seeds: [0]
-                """.formatted(sweepName));
+        Path sweepFile = SmallSweepFile.write(tmp, sweepName, 0.1, 0.2);
         try (ChildJvm a = orchestrator(pg, ChildJvm.freePort(), resultsA, "orchestrator-a.log", false)) {
             await("the active orchestrator to start its sweep", 60, () -> Files.exists(resultsA.resolve(TrialsFile.NAME)));
             // the real command line, as on a second machine

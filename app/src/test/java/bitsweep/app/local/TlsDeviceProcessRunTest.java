@@ -14,6 +14,7 @@ import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcesses.ChildSpec;
 import bitsweep.worker.process.DeviceSlot;
 import java.nio.file.Files;
+import bitsweep.app.cluster.SmallSweepFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,19 +45,7 @@ class TlsDeviceProcessRunTest {
         ClusterCa.init(certs, ENV);
         Path nodeDir = ClusterCa.node(certs, "local", List.of("127.0.0.1", "localhost"), false, ENV);
         NodeSecurity security = NodeSecurity.tls(TlsMaterial.fromDir(nodeDir, ENV));
-        Path sweepFile = tmp.resolve("tls.yaml");
-        Files.writeString(sweepFile, """
-                name: tls
-                experiment: mnist
-                data-dir: data/mnist
-                base:
-                  epochs: 2
-                method: grid
-                parameters:
-                  gating-lambda:
-                    values: [0.1]
-                seeds: [0]
-                """);
+        Path sweepFile = SmallSweepFile.write(tmp, "tls", 0.1);
         Path results = tmp.resolve("results");
         AtomicReference<DeviceProcessSupervisor> children = new AtomicReference<>();
         List<DeviceSlot> slots = DeviceSlot.plan(List.of("cpu()"), 1, 1, null);
