@@ -272,7 +272,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
     /**
      * The residual decomposition with nested gates (spec §2.4). When every gate that matters is exactly 0 or
      * 1 (z_4 … z_b = 1, z_2b = 0 or b = 32) the result is direct b-bit quantization {@code s_b·ste_round(x_c/s_b)}:
-     * the same value (bit-exact at 2 and 4 bits, to float rounding above), the same gradients to x and to the
+     * the same value (to an ulp: {@link Steps#roundToGrid}), the same gradients to x and to the
      * range (the residual terms telescope) and zero gradient to every log α (a clamped sample has zero
      * derivative), so that path is taken; {@code BayesianBitsFastPathTest} checks the equivalence.
      */

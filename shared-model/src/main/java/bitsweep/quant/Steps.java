@@ -1,7 +1,7 @@
 package bitsweep.quant;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
+import ai.djl.ndarray.NDArrays;
 import bitsweep.nn.NoGrad;
 
 /** Shared float32 arithmetic of the quantizers: PACT clip, the scale chain and STE rounding. */
@@ -40,25 +40,22 @@ final class Steps {
     }
 
     /**
-     * PACT clip {@code x_c = h − relu(h − l − relu(x − l))} with {@code l = −h} (signed) or 0, in exactly
-     * this form so that the gradients at the boundaries follow the reference (spec §2.2). Intermediates are
-     * closed as soon as the next op has read them: autograd keeps its own reference to what the backward
-     * pass needs (PyTorch tensors are reference-counted), and a per-batch manager would otherwise hold every
-     * tensor-sized temporary until the step ends.
+     * PACT clip {@code x_c = h − relu(h − l − relu(x − l))} with {@code l = −h} (signed) or 0 (spec §2.2), formed
+     * as {@code where(x > l, where(x < h, x, h), l)}. The gradients are the relu form's, boundaries included (relu'(0)
+     * = 0): 1 to x strictly inside (l, h), 0 outside and on the bounds; to h, 1 where x ≥ h and −1 where x ≤ −h
+     * (through l = −h). {@code PactClipTest} pins that against the relu form. The value is {@code x} itself inside
+     * the range, where the relu form rounds {@code h − (h − x)} by up to an ulp of h: the exact clamp that evaluation
+     * and exported models use. Autograd keeps one boolean mask per where instead of a float tensor per relu, and
+     * records one op per bound instead of five, on every large activation of the network.
      */
     static NDArray clip(NDArray x, NDArray h, boolean signed) {
-        NDArray l = signed ? h.neg() : null;
-        NDArray t = signed ? x.sub(l) : x;
-        NDArray a = Activation.relu(t);
-        if (t != x) {
-            t.close();
+        NDArray upper = clipAbove(x, h);
+        NDArray l = signed ? h.neg() : Local.scalar(x.getManager(), 0f);
+        NDArray out;
+        try (NDArray above = x.gt(l)) {
+            out = NDArrays.where(above, upper, l);
         }
-        NDArray b = (signed ? h.sub(l) : h).sub(a);
-        a.close();
-        NDArray c = Activation.relu(b);
-        b.close();
-        NDArray out = h.sub(c);
-        c.close();
+        upper.close();
         return out;
     }
 
@@ -71,43 +68,33 @@ final class Steps {
         return x.clip(signed ? -h : 0f, h);
     }
 
-    /** The unsigned clip for inputs known to be ≥ 0: {@code h − relu(h − x)}. */
+    /**
+     * The unsigned clip for inputs known to be ≥ 0, {@code h − relu(h − x)}: {@code where(x < h, x, h)}, with the
+     * relu form's gradients (1 to x where x < h, else 1 to h).
+     */
     static NDArray clipNonNegative(NDArray x, NDArray h) {
-        NDArray b = h.sub(x);
-        NDArray c = Activation.relu(b);
-        b.close();
-        NDArray out = h.sub(c);
-        c.close();
-        return out;
+        return clipAbove(x, h);
+    }
+
+    private static NDArray clipAbove(NDArray x, NDArray h) {
+        try (NDArray below = x.lt(h)) {
+            return NDArrays.where(below, x, h);
+        }
     }
 
     /**
      * {@code s·ste_round(x/s)}; in training {@code s·(u + stopGradient(⌊u⌉ − u))}, else plain half-even rounding.
      * {@code ⌊u⌉ − u} is computed without a graph and in place, and the STE sum is formed in place in that
      * buffer: three tensor-sized arrays instead of five, and autograd records only the division, one addition
-     * and the multiplication. {@code u + (⌊u⌉ − u)} is exactly {@code ⌊u⌉} in float32 for |u| < 2²³.
+     * and the multiplication. {@code u + (⌊u⌉ − u)} is exactly {@code ⌊u⌉} in float32 for |u| < 2²³, so the
+     * value is exactly {@code s·⌊u⌉}: the residual decomposition subtracts these terms from each other, and an
+     * ulp of a coarse term would be a large error on the 16- and 32-bit residuals.
      */
     static NDArray roundToStep(NDArray x, NDArray s, boolean training) {
-        return roundToGrid(x, s, training, Float.NaN, Float.NaN);
-    }
-
-    /**
-     * {@link #roundToStep} with the integer code clamped to {@code [lo, hi]} (no clamp when NaN). Direct b-bit
-     * quantization needs it: with the float32 shrink {@code 1 − 2⁻²³} only an ulp below x_max and the chained
-     * s_b a little below R/(2^b − 1), {@code h/s_b} rounds one code above the grid for a few per cent of
-     * ranges (e.g. 128 at signed 8 bits), where the residual decomposition stays on the grid. The clamp is part
-     * of the detached rounding residual, so the gradients keep the STE form.
-     */
-    static NDArray roundToGrid(NDArray x, NDArray s, boolean training, float lo, float hi) {
         NDArray u = x.div(s);
         NDArray d;
         try (NoGrad ignored = NoGrad.open()) {
             d = u.round();
-            if (!Float.isNaN(lo)) {
-                NDArray c = d.clip(lo, hi);
-                d.close();
-                d = c;
-            }
             if (training) {
                 d.subi(u);
             }
@@ -118,6 +105,44 @@ final class Steps {
         u.close();
         NDArray out = d.mul(s);
         d.close();
+        return out;
+    }
+
+    /**
+     * Direct quantization {@code s·clamp(⌊x/s⌉, lo, hi)} (the clamped-gate fast path and the fixed-bit quantizer).
+     * The code is clamped because with the float32 shrink {@code 1 − 2⁻²³} only an ulp below x_max and the chained
+     * s_b a little below R/(2^b − 1), {@code h/s_b} rounds one code above the grid for a few per cent of ranges
+     * (e.g. 128 at signed 8 bits), where the residual decomposition stays on the grid.
+     *
+     * <p>In training it is formed as {@code x + s·stopGradient(ρ)} with {@code ρ = clamp(⌊x/s⌉) − x/s} computed
+     * without a graph: the STE gradients are the same as {@link #roundToStep}'s (1 to x, {@code Σ g·ρ} to s, as
+     * {@code ∂(s·(u + ρ))/∂s = ⌊u⌉ − u}), but autograd records one multiplication and one addition and keeps only
+     * ρ, where the exact form records a division, an addition and a multiplication and keeps x and the rounded
+     * codes. This is the quantizer op on every large activation, so it sets most of Bayesian Bits' cost over plain
+     * FP32 (docs/training.md). The value is within an ulp of {@code s·code} instead of exactly on it; nothing
+     * subtracts it from a near-equal term here, and evaluation (and every exported model) uses the exact form.
+     */
+    static NDArray roundToGrid(NDArray x, NDArray s, boolean training, float lo, float hi) {
+        NDArray rho;
+        try (NoGrad ignored = NoGrad.open()) {
+            NDArray u = x.div(s);
+            NDArray d = u.round();
+            NDArray code = d.clip(lo, hi);
+            d.close();
+            if (!training) {
+                u.close();
+                NDArray out = code.mul(s);
+                code.close();
+                return out;
+            }
+            code.subi(u);
+            u.close();
+            rho = code;
+        }
+        NDArray step = s.mul(rho);
+        rho.close(); // autograd keeps its own reference for s's gradient
+        NDArray out = x.add(step);
+        step.close();
         return out;
     }
 }
