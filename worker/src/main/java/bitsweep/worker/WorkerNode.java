@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * after an orchestrator crash that is nobody's side), the node starts a fresh actor system and joins
  * the seed nodes again, so a restarted orchestrator finds its workers without anyone restarting them.
  *
- * <p>The wait for the old actor system to terminate is bounded ({@link Options#terminationTimeout()}): a node
- * downed while cut off from the cluster can hang in termination (docs/cluster.md). Past the bound a device
- * process ends itself through {@code onHung} (exit code 75; its node restarts it as a fresh incarnation), and a
- * JVM hosting several workers leaves the old actor system behind and starts a fresh one beside it, retrying
- * while the old one still holds the port.
+ * <p>The wait for the old actor system to terminate is bounded ({@link Options#terminationTimeout()}): after a
+ * network partition it can hang in termination for good (docs/cluster.md). Past the bound a device process ends
+ * itself through {@code onHung} (exit code 75; its node restarts it as a fresh incarnation), and a JVM hosting
+ * several workers leaves the old actor system behind and starts a fresh one beside it, on any free port if the
+ * old one still holds the configured one.
  */
 public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
@@ -153,8 +153,10 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     /**
-     * Run when coordinated shutdown is about to terminate {@code s}: if it has not terminated within the timeout
-     * (it can hang after this node was downed while cut off; see docs/cluster.md), go on without it.
+     * Run when coordinated shutdown is about to terminate {@code s}: if it has not terminated within the timeout,
+     * go on without it. Why it can hang (Pekko 1.7.0, docs/cluster.md): Artery finishes terminating only once all
+     * its remoting streams completed, with no deadline, and an outbound TLS connection ({@code IgnoreComplete})
+     * completes only when its peer closes it, which a member that already removed this node may never do.
      */
     private void boundTermination(ActorSystem<Void> s, AtomicBoolean followedUp) {
         Duration timeout = options.terminationTimeout();
@@ -168,8 +170,7 @@ public final class WorkerNode implements AutoCloseable {
                 log.warn("{}; ending this device process for its node to restart it as a fresh incarnation", what);
                 options.onHung().accept(what);
             } else {
-                log.warn("{}; leaving it behind and starting a fresh actor system that re-joins {}", what,
-                        options.seeds());
+                log.warn("{}; leaving it behind and re-joining {} with a fresh actor system", what, options.seeds());
                 rejoin(Duration.ZERO, true);
             }
         });
