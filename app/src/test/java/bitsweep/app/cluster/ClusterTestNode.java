@@ -4,6 +4,7 @@ import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.node.OrchestratorCommand;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.protocol.Termination;
 import bitsweep.security.NodeSecurity;
 import bitsweep.security.TlsMaterial;
 import bitsweep.sweep.Sweep;
@@ -33,7 +34,8 @@ import java.util.Map;
  * {@code -Dbitsweep.test.port}, default any) and {@code -Dbitsweep.test.seed-host=ADDR} (a worker's seed). An
  * orchestrator on a network address takes its TLS material from {@code -Dbitsweep.test.tls-dir=DIR} as
  * {@code --tls-dir} would; a worker gets it as a device process does ({@code -Dbitsweep.tls.*}, passwords in
- * the environment).
+ * the environment). A worker waits {@code -Dbitsweep.test.termination-timeout=SECONDS} (default
+ * {@link Termination#DEFAULT_TIMEOUT}) for a downed actor system to terminate before it goes on without it.
  */
 public final class ClusterTestNode {
     private ClusterTestNode() {
@@ -64,7 +66,9 @@ public final class ClusterTestNode {
                 SimulatedTrialRunner.Settings sim = SimulatedTrialRunner.Settings.durations(millis, millis);
                 WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds,
                         new HostPort(host(), Integer.getInteger("bitsweep.test.port", 0)), Collections.nCopies(Integer.parseInt(args[4]), "cpu()"),
-                        device -> new SimulatedTrialRunner(sim), Path.of(args[2]), AssignmentLatency.none()));
+                        device -> new SimulatedTrialRunner(sim), Path.of(args[2]), AssignmentLatency.none(), null,
+                        null, Duration.ofSeconds(Long.getLong("bitsweep.test.termination-timeout",
+                                Termination.DEFAULT_TIMEOUT.toSeconds()))));
                 node.stopped().get();
             }
             default -> throw new IllegalArgumentException("unknown role " + args[0]);

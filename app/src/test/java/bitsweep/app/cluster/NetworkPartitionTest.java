@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * trying to join until the link is back.
  *
  * <p>Timers: {@link ChildJvm#FAST_CLUSTER} (failure detector heartbeat pause 1.5 s, stable-after 2 s) on every
- * node, plus {@code -Dpekko.cluster.split-brain-resolver.stable-after=60s} on worker A in the first case.
+ * node, plus {@code -Dpekko.cluster.split-brain-resolver.stable-after=60s} on worker A in the first case. A downed
+ * worker whose actor system hangs in termination (it happens in either case, docs/cluster.md) goes on without it
+ * after 5 s instead of 20 s: in the first case worker A is downed only after the link is back, and must rejoin
+ * before the orchestrator, with only worker B's few remaining trials left, finishes the sweep.
  */
 class NetworkPartitionTest {
     private static final Logger log = LoggerFactory.getLogger(NetworkPartitionTest.class);
@@ -49,6 +52,8 @@ class NetworkPartitionTest {
     private static final Map<String, String> ENV = Map.of(ClusterCa.CA_PASSWORD_ENV, "ca-test-secret",
             TlsMaterial.KEYSTORE_PASSWORD_ENV, "node-test-secret", TlsMaterial.TRUSTSTORE_PASSWORD_ENV,
             "trust-test-secret");
+    /** How long a downed worker waits for its actor system to terminate (WorkerNode's bounded wait). */
+    private static final String TERMINATION_TIMEOUT = "-Dbitsweep.test.termination-timeout=5";
     /** Every node listens on the same port, each in its own namespace (its own port space). */
     private static final int PORT = 25520;
     private static final int TRIALS = 8;
@@ -70,10 +75,12 @@ class NetworkPartitionTest {
         partition(true);
     }
 
+    /**
+     * Was disabled: in some runs (about 1 in 7 in CI) the worker's actor system hung in termination after downing
+     * itself while cut off, and the worker stayed idle (docs/cluster.md). {@code WorkerNode} now stops waiting after
+     * its bounded wait and starts a fresh actor system anyway (pinned by {@code WorkerNodeTest}).
+     */
     @Test
-    @org.junit.jupiter.api.Disabled("known open problem, once in about 7 runs: after downing itself while cut off, the "
-            + "worker's actor system can hang in termination (coordinated shutdown's actor-system-terminate phase "
-            + "times out) and WorkerNode rejoins only once it has terminated; see docs/cluster.md")
     void cutOffWorkerThatDownsItselfRejoinsOnceTheLinkIsBack() throws Exception {
         partition(false);
     }
@@ -115,7 +122,8 @@ class NetworkPartitionTest {
                             () -> Files.exists(oldResult) ? Optional.of(true) : Optional.empty());
                 } else {
                     // its new actor system then keeps trying to join the unreachable seed
-                    await("worker A, cut off, to down itself and start a new actor system", 30,
+                    // a few s more if its old actor system hangs in termination (WorkerNode's bounded wait)
+                    await("worker A, cut off, to down itself and start a new actor system", 60,
                             () -> count(tmp.resolve("wa.log"), "cluster transport:") >= 2 ? Optional.of(true)
                                     : Optional.empty());
                 }
@@ -195,7 +203,8 @@ class NetworkPartitionTest {
         args.addAll(List.of("-Dbitsweep.test.host=" + net.address(node), "-Dbitsweep.test.port=" + PORT,
                 "-Dbitsweep.test.seed-host=" + seedHost, "-Dbitsweep.tls.enabled=on",
                 "-Dbitsweep.tls.key-store=" + tls.resolve(node).resolve(TlsMaterial.NODE_KEYSTORE),
-                "-Dbitsweep.tls.trust-store=" + tls.resolve(node).resolve(TlsMaterial.TRUSTSTORE)));
+                "-Dbitsweep.tls.trust-store=" + tls.resolve(node).resolve(TlsMaterial.TRUSTSTORE),
+                TERMINATION_TIMEOUT));
         args.addAll(extra);
         return ChildJvm.start(net.exec(node), tmp.resolve(node + ".log"), ENV, NODE, args, "worker", "" + PORT,
                 scratch.toString(), "" + EPOCHS * 1000, "1");

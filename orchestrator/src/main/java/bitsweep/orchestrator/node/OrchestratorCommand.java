@@ -8,6 +8,7 @@ import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.protocol.Termination;
 import bitsweep.security.NodeSecurity;
 import bitsweep.security.TlsOptions;
 import bitsweep.sweep.Sweep;
@@ -167,7 +168,7 @@ public final class OrchestratorCommand implements Callable<Integer>, Subcommand 
             } finally {
                 system.terminate();
                 Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT,
-                        "the orchestrator's actor system");
+                        "the orchestrator's actor system", "its work is done, exiting anyway");
             }
         }
     }

@@ -55,7 +55,7 @@ public final class DeviceProcessMain implements Callable<Integer> {
         watchParent(parentPid);
         WorkerNode node = WorkerNode.start(new WorkerNode.Options(seeds.stream().map(HostPort::parse).toList(),
                 HostPort.parse(bind), List.of(device), WorkerCommand.runners(simulate), scratch,
-                AssignmentLatency.none(), name, DeviceProcessMain::haltHungProcess)); // a hung trainer ends this process
+                AssignmentLatency.none(), name, DeviceProcessMain::haltHungProcess)); // a hung trainer or termination ends it
         node.stopped().get();
         return 0;
     }
@@ -98,9 +98,10 @@ public final class DeviceProcessMain implements Callable<Integer> {
 
     /**
      * For the device worker: a trial's training thread hung past its grace period (stuck in native code,
-     * where nothing can interrupt it). Logs the reason, flushes the logs and halts this JVM with exit code
-     * {@link ExitStatus#HUNG_TRIAL} (75) without running shutdown hooks; the node's supervisor logs
-     * "restarted after a hung trial" and starts a fresh process after its backoff, and the orchestrator
+     * where nothing can interrupt it); for the worker node: its actor system did not finish terminating after
+     * the cluster downed it (see {@code WorkerNode}). Logs the reason, flushes the logs and halts this JVM with
+     * exit code {@link ExitStatus#HUNG_TRIAL} (75) without running shutdown hooks; the node's supervisor logs
+     * "restarted after it hung" and starts a fresh process after its backoff, and the orchestrator
      * re-queues the trial (it resumes from its last checkpoint).
      *
      * @throws IllegalStateException in a JVM that is not a device process (local in-process mode, tests):

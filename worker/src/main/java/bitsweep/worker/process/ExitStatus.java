@@ -5,8 +5,9 @@ import java.util.Map;
 /** Reads a device process's exit code the way a person wants it in the node's log. */
 public final class ExitStatus {
     /**
-     * Exit code of a device process that halted itself because a trial's training thread hung past its
-     * grace period ({@link DeviceProcessMain#haltHungProcess(String)}); 75 is EX_TEMPFAIL in sysexits.h.
+     * Exit code of a device process that halted itself because something in it hung that only a fresh process
+     * cures ({@link DeviceProcessMain#haltHungProcess(String)}): a trial's training thread past its grace period,
+     * or its actor system not terminating after it was downed; 75 is EX_TEMPFAIL in sysexits.h.
      */
     public static final int HUNG_TRIAL = 75;
 
@@ -25,7 +26,7 @@ public final class ExitStatus {
      */
     public static String describe(int code) {
         if (code == HUNG_TRIAL) {
-            return "exit code 75: restarted after a hung trial";
+            return "exit code 75: restarted after it hung (a trial, or its termination; see its log)";
         }
         if (code > 128 && code <= 128 + 64) {
             int signal = code - 128;

@@ -75,7 +75,8 @@ class DeviceProcessSupervisorTest {
             await("a restart after the halt", Duration.ofSeconds(60), () -> s.starts(0) >= 2);
             Exit first = s.exits().get(0);
             assertEquals(ExitStatus.HUNG_TRIAL, first.code());
-            assertEquals("exit code 75: restarted after a hung trial", first.description());
+            assertEquals("exit code 75: restarted after it hung (a trial, or its termination; see its log)",
+                    first.description());
             String log = Files.readString(s.specs().get(0).logFile());
             assertTrue(log.contains("training thread of trial t-1 hung for 600 s"), log);
         }

@@ -11,7 +11,8 @@ class ExitStatusTest {
         assertEquals("killed by SIGTERM (exit code 143)", ExitStatus.describe(143));
         assertEquals("killed by SIGABRT (exit code 134)", ExitStatus.describe(134));
         assertEquals("killed by SIGSEGV (exit code 139)", ExitStatus.describe(139));
-        assertEquals("exit code 75: restarted after a hung trial", ExitStatus.describe(75));
+        assertEquals("exit code 75: restarted after it hung (a trial, or its termination; see its log)",
+                ExitStatus.describe(75));
         assertEquals("exit code 1", ExitStatus.describe(1));
     }
 }
