@@ -42,7 +42,7 @@ class ShippedSweepsTest {
     void everyShippedSweepParsesWithTheExpectedTrialCount() throws Exception {
         Map<String, Integer> expected = Map.of(
                 "mnist-lenet5.yaml", 12,
-                "mnist-lenet5-bops-study.yaml", 7,
+                "mnist-lenet5-bops-study.yaml", 9,
                 "cifar10-vgg7.yaml", 12,
                 "imagenet-resnet18.yaml", 12,
                 "imagenet-resnet18-ablations.yaml", 18,
@@ -92,6 +92,7 @@ class ShippedSweepsTest {
         assertEquals(List.of("bop bop mu0.1 K1 s3", "bop bop mu0.1 K1 s4",
                 "bop-exact-x2 bop-exact mu0.2 K1 s0", "bop-exact-x2 bop-exact mu0.2 K1 s1",
                 "bop-exact-x4 bop-exact mu0.4 K1 s0", "bop-exact-x4 bop-exact mu0.4 K1 s1",
+                "bop-exact-x1 bop-exact mu0.1 K1 s0", "bop-exact-x1 bop-exact mu0.1 K1 s1",
                 "bop-gs4 bop mu0.1 K4 s0"), trials);
         for (TrialSpec t : s.trials()) {
             TrialConfig c = t.config();
