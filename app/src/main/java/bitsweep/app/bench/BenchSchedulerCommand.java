@@ -80,6 +80,8 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
     boolean noReplay;
     @Option(names = "--json", description = "also write the figures as JSON to this file") Path jsonFile;
     @Option(names = "--work-dir", description = "results and scratch (default: a temporary directory)") Path workDir;
+    /** Where the journal's user and password come from (this process's environment; tests hand in theirs). */
+    Map<String, String> env = System.getenv();
 
     /** The figures of one run (the JSON of {@code --json}). */
     public record Result(int trials, long completed, long failed, int workers, int workerJvms, long minMs, long maxMs,
@@ -108,7 +110,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("bitsweep-bench");
         Path results = dir.resolve("results");
-        JournalStore store = JournalStore.parse(journalOption, results, System.getenv());
+        JournalStore store = JournalStore.parse(journalOption, results, env);
         double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         SweepJournal journal = OrchestratorNode.prepareResults(results, true, store, SWEEP);
         int port = freePort();
@@ -171,7 +173,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             journal.close();
         }
         long[] events = journalSize(store, results);
-        Replay replay = noReplay ? null : replay(dir, results, store, trials);
+        Replay replay = noReplay ? null : replay(dir, results, store, trials, env);
         Latencies lat = Latencies.read(latencyFiles, total);
         double busy = done.trials().stream().filter(t -> t.result() != null)
                 .mapToDouble(t -> t.result().wallSeconds()).sum();
@@ -241,14 +243,21 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
     }
 
     /** Starts {@link BenchReplayMain} on the finished sweep and reads its figures. */
-    private static Replay replay(Path dir, Path results, JournalStore store, int trials) throws Exception {
+    private static Replay replay(Path dir, Path results, JournalStore store, int trials, Map<String, String> env)
+            throws Exception {
         Path out = dir.resolve("replay.json");
         Files.deleteIfExists(out);
         String journalArg = store instanceof JournalStore.Postgres pg
                 ? "postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database() : "embedded";
-        Process p = new ProcessBuilder(javaBin(), "-Xmx2g", "-cp", classPath(), BenchReplayMain.class.getName(),
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx2g", "-cp", classPath(), BenchReplayMain.class.getName(),
                 results.toString(), journalArg, "" + trials, out.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("replay-jvm.log").toFile()).start();
+                .redirectOutput(dir.resolve("replay-jvm.log").toFile());
+        for (String v : List.of(JournalStore.USER_VARIABLE, JournalStore.PASSWORD_VARIABLE)) {
+            if (env.get(v) != null) {
+                pb.environment().put(v, env.get(v));
+            }
+        }
+        Process p = pb.start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("the replay JVM did not finish in 10 minutes; see "

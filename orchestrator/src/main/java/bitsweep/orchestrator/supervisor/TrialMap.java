@@ -45,11 +45,15 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
         if (trials instanceof TrialMap t) {
             return t;
         }
-        TrialMap out = EMPTY;
+        // a builder, not one persistent update per trial: a 100,000-trial snapshot loads this way
+        scala.collection.mutable.Builder<Tuple2<String, TrialEntry>, VectorMap<String, TrialEntry>> b =
+                VectorMap$.MODULE$.newBuilder();
+        int[] c = new int[STATUSES.length];
         for (Map.Entry<String, TrialEntry> e : trials.entrySet()) {
-            out = out.with(e.getKey(), e.getValue());
+            b.addOne(new Tuple2<>(e.getKey(), e.getValue()));
+            c[index(e.getValue().status())]++;
         }
-        return out;
+        return new TrialMap(b.result(), c);
     }
 
     /** This map with {@code id} set to {@code entry} (a new id goes last; a known one keeps its place). */
