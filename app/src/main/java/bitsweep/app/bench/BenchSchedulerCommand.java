@@ -86,7 +86,8 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
     /** The figures of one run (the JSON of {@code --json}). */
     public record Result(int trials, long completed, long failed, int workers, int workerJvms, long minMs, long maxMs,
                          String journal, double makespanSeconds, double efficiency, double p50Ms, double p99Ms,
-                         double warmP50Ms, double warmP99Ms, double cpuMsPerTrial, double steadyCpuMsPerTrial,
+                         double warmP50Ms, double warmP99Ms, double cpuMsPerTrial, double cpuMsPerTrialWithoutJit,
+                         double steadyCpuMsPerTrial,
                          double jitSeconds, double gcSeconds, double heapMiB, long journalEvents,
                          long journalEventBytes, long snapshotBytes, double journalBytesPerTrial,
                          Replay replay, double loadAverageStart, double loadAverageEnd,
@@ -126,6 +127,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         double steadyCpuMsPerTrial;
         long heap;
         Map<String, Long> threadCpu;
+        long jitBefore;
         try {
             SupervisorSettings settings = SupervisorSettings.of(sweep(trials), results).withMinWorkers(total)
                     .withStatusInterval(Duration.ofSeconds(5)).withHook(SweepCompletionHook.LOG);
@@ -153,6 +155,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             log.info("benchmark: {} trials of {}-{} ms on {} workers in {} JVMs, journal {}; waiting for the sweep",
                     trials, min, max, total, nJvms, store.describe());
             long cpuBefore = processCpuNanos();
+            jitBefore = ThreadCpu.jitMillis(ThreadCpu.byGroup());
             done = handle.completion().get(2, TimeUnit.HOURS);
             long cpuEnd = processCpuNanos();
             cpuNanos = cpuEnd - cpuBefore;
@@ -184,7 +187,8 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         Result r = new Result(trials, done.count(TrialRecord.COMPLETED), done.count(TrialRecord.FAILED), total, nJvms,
                 min, max, store instanceof JournalStore.Embedded ? "embedded" : "postgresql", makespan,
                 busy / (total * makespan), lat.p50(), lat.p99(), lat.warmP50(), lat.warmP99(),
-                cpuNanos / 1e6 / trials, steadyCpuMsPerTrial, jit, gc, heap / (1024.0 * 1024.0), events[0], events[1],
+                cpuNanos / 1e6 / trials,
+                (cpuNanos / 1e6 - (ThreadCpu.jitMillis(threadCpu) - jitBefore)) / trials, steadyCpuMsPerTrial, jit, gc, heap / (1024.0 * 1024.0), events[0], events[1],
                 events[2], (events[1] + events[2]) / (double) trials, replay, loadStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threadCpu);
         System.out.print(report(r, lat));
@@ -344,9 +348,10 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
                     + " all %d requests together: p99 %.2f ms%n", l.firstAsks().size(),
                     l.firstAsks().get(l.firstAsks().size() - 1) / 1e6, all.size(), pct(all, 0.99) / 1e6));
         }
-        sb.append(String.format("supervisor JVM CPU time: %.2f ms per trial in all (incl. JIT %.1f s, GC %.1f s); "
-                + "steady state (after a fifth of the trials): %.2f ms per trial%n", r.cpuMsPerTrial(), r.jitSeconds(),
-                r.gcSeconds(), r.steadyCpuMsPerTrial()));
+        sb.append(String.format("supervisor JVM CPU time: %.2f ms per trial in all; %.2f ms without the JIT compiler "
+                + "threads; steady state (after a fifth of the trials): %.2f ms per trial (JIT %.1f s, GC %.1f s by "
+                + "their MXBeans)%n", r.cpuMsPerTrial(), r.cpuMsPerTrialWithoutJit(), r.steadyCpuMsPerTrial(),
+                r.jitSeconds(), r.gcSeconds()));
         if (!r.threadCpuMs().isEmpty()) {
             sb.append("  CPU by thread group (ms, whole JVM life, live threads):");
             r.threadCpuMs().entrySet().stream().limit(12)

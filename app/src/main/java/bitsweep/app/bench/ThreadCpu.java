@@ -48,6 +48,12 @@ final class ThreadCpu {
         return out;
     }
 
+    /** CPU of the JIT compiler threads ("C2 CompilerThread0", "C1 …": grouped as "CN CompilerThre"). */
+    static long jitMillis(Map<String, Long> groups) {
+        return groups.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
     /** Linux keeps 15 characters of a thread's name: fold numbers so pools add up. */
     static String group(String name) {
         return name.replaceAll("[0-9]+", "N");
