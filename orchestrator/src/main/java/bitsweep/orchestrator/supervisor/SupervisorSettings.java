@@ -44,10 +44,6 @@ public record SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, D
         return new SupervisorSettings(sweep, resultsDir, n, statusInterval, snapshotEvery, hook, replica);
     }
 
-    public SupervisorSettings withSnapshotEvery(int events) {
-        return new SupervisorSettings(sweep, resultsDir, minWorkers, statusInterval, events, hook, replica);
-    }
-
     public SupervisorSettings withStatusInterval(Duration d) {
         return new SupervisorSettings(sweep, resultsDir, minWorkers, d, snapshotEvery, hook, replica);
     }
