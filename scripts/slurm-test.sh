@@ -47,10 +47,12 @@ submit() {
   sbatch --parsable --output="$work/job-%j.out" deploy/slurm/bitsweep.sbatch "$sweep" --status-every 5s
 }
 in_queue() { [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]; }
-# one line per trial: "<trialId> <status> <attempts>" from the orchestrator's trials.jsonl
+# one line per trial: "<trialId> <status> <attempts>" from the orchestrator's trials.jsonl (the supervisor
+# appends changed trials: the last line of a trial id wins, at the place of its first)
 trial_states() {
   [ -f "$results/trials.jsonl" ] || return 0
-  sed -n 's/.*"trialId":"\([^"]*\)".*"status":"\([a-z]*\)","attempts":\([0-9]*\).*/\1 \2 \3/p' "$results/trials.jsonl"
+  sed -n 's/.*"trialId":"\([^"]*\)".*"status":"\([a-z]*\)","attempts":\([0-9]*\).*/\1 \2 \3/p' "$results/trials.jsonl" |
+    awk '!($1 in last) { order[++n] = $1 } { last[$1] = $0 } END { for (i = 1; i <= n; i++) print last[order[i]] }'
 }
 count() { trial_states | awk -v s="$1" '$2 == s' | wc -l; }
 job_exit() { scontrol show job "$1" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -1; }

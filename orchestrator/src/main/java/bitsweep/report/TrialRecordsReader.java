@@ -2,7 +2,6 @@ package bitsweep.report;
 
 import bitsweep.sweep.TrialRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,9 @@ import java.util.Map;
 
 /**
  * Reads {@code results/<sweep>/trials.jsonl}: one {@link TrialRecord} JSON per line, blank lines
- * ignored. When a trial id appears more than once the last line wins (the supervisor may append a
- * newer state of a trial), keeping the position of its first appearance.
+ * ignored. When a trial id appears more than once the last line wins (the supervisor appends a
+ * newer state of a trial), keeping the position of its first appearance. A last line without its
+ * newline that does not parse is an unfinished append (the supervisor crashed) and is skipped.
  */
 public final class TrialRecordsReader {
 
@@ -34,17 +34,21 @@ public final class TrialRecordsReader {
                     "no trials file: expected one TrialRecord JSON per line (written by the sweep supervisor)");
         }
         Map<String, TrialRecord> byId = new LinkedHashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                TrialRecord record = parseLine(file, lineNo, line);
-                byId.put(record.spec().trialId(), record);
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
             }
+            TrialRecord record;
+            try {
+                record = parseLine(file, i + 1, lines[i]);
+            } catch (IOException e) {
+                if (i == lines.length - 1) {
+                    continue; // no newline after it: an append the supervisor did not finish (it crashed)
+                }
+                throw e;
+            }
+            byId.put(record.spec().trialId(), record);
         }
         return new ArrayList<>(byId.values());
     }

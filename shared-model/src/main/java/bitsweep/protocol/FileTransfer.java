@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class FileTransfer {
     /** Chunk size; well below Artery's default 256 KiB maximum frame. */
     public static final int CHUNK_BYTES = 64 * 1024;
+    /** Largest file sent inside its message ({@link #offerInline}); well below Artery's maximum frame. */
+    public static final int INLINE_MAX_BYTES = 16 * 1024;
     /** System property overriding {@link #DEFAULT_MAX_FILE_BYTES} (bytes). */
     public static final String MAX_FILE_BYTES_PROPERTY = "bitsweep.transfer.max-file-bytes";
     /** Largest file accepted by default: ResNet-18 checkpoints with optimizer state are a few hundred MB. */
@@ -68,6 +70,19 @@ public final class FileTransfer {
         long size = Files.size(file);
         SourceRef<ByteString> ref = FileIO.fromPath(file, CHUNK_BYTES).runWith(StreamRefs.sourceRef(), system);
         return new FileOffer(name, size, sha256, ref);
+    }
+
+    /**
+     * Offers {@code content} (read already, at most {@link #INLINE_MAX_BYTES}) inside the message itself: a
+     * stream ref costs a materialized stream and a handshake on both nodes, which dominated the supervisor's
+     * cost per trial for small result files.
+     */
+    public static FileOffer offerInline(String name, byte[] content, String sha256) {
+        if (content.length > INLINE_MAX_BYTES) {
+            throw new IllegalArgumentException(name + ": " + content.length + " bytes is above the inline limit of "
+                    + INLINE_MAX_BYTES);
+        }
+        return new FileOffer(name, content.length, sha256, null, content.clone());
     }
 
     /** The size limit of {@link #receive(FileOffer, Path, ClassicActorSystemProvider, Executor)}. */
@@ -102,6 +117,17 @@ public final class FileTransfer {
             cancel(offer, system);
             return CompletableFuture.failedFuture(new UncheckedIOException(e));
         }
+        if (offer.inline() != null) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    requireSpace(offer, target, diskReserveBytes());
+                    AtomicFiles.write(target, out -> copy(offer, new java.io.ByteArrayInputStream(offer.inline()), out));
+                    return target;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, blocking);
+        }
         InputStream in;
         try {
             // Materialized now, on the caller's thread: the sender's ref must be subscribed to in time
@@ -133,6 +159,14 @@ public final class FileTransfer {
         if (offer.size() < 0 || offer.size() > maxBytes) {
             throw new IOException("refusing " + offer.name() + ": declared size " + offer.size()
                     + " bytes is outside the limit of 0.." + maxBytes + " bytes");
+        }
+        if ((offer.source() == null) == (offer.inline() == null)) {
+            throw new IOException("refusing " + offer.name() + ": an offer needs exactly one of a stream and inline "
+                    + "bytes");
+        }
+        if (offer.inline() != null && offer.inline().length > INLINE_MAX_BYTES) {
+            throw new IOException("refusing " + offer.name() + ": " + offer.inline().length + " inline bytes is above "
+                    + "the limit of " + INLINE_MAX_BYTES);
         }
         if (offer.sha256() == null || !SHA256_HEX.matcher(offer.sha256()).matches()) {
             throw new IOException("refusing " + offer.name() + " (" + offer.size()
@@ -179,6 +213,9 @@ public final class FileTransfer {
 
     /** Tells the sender at once that the offer is refused, instead of letting its ref time out. */
     private static void cancel(FileOffer offer, ClassicActorSystemProvider system) {
+        if (offer.source() == null) {
+            return; // inline: nothing waits on the other side
+        }
         try {
             offer.source().getSource().runWith(Sink.cancelled(), system);
         } catch (RuntimeException e) {
@@ -192,6 +229,10 @@ public final class FileTransfer {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(newDigest().digest(content));
     }
 
     private static MessageDigest newDigest() {

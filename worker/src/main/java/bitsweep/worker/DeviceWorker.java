@@ -365,7 +365,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         if (!Files.exists(resultJson)) {
             bitsweep.io.AtomicFiles.writeBytes(resultJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
         }
-        files.add(new PreparedFile("result.json", resultJson, FileTransfer.sha256(resultJson)));
+        files.add(prepare("result.json", resultJson));
         String artifactName = null;
         if (result.artifact() != null) {
             Path artifact = workDir.resolve(result.artifact());
@@ -374,10 +374,21 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
             }
             artifactName = artifact.getFileName().toString();
             if (!artifactName.equals("result.json")) {
-                files.add(new PreparedFile(artifactName, artifact, FileTransfer.sha256(artifact)));
+                files.add(prepare(artifactName, artifact));
             }
         }
         return new TrainingEnded(a.trialId(), a.attempt(), result, files, artifactName, null, false);
+    }
+
+    /** Hashes a file; a small one is read too, to travel inside the result message (no stream per file). */
+    private static PreparedFile prepare(String name, Path file) throws IOException {
+        if (Files.size(file) <= FileTransfer.INLINE_MAX_BYTES) {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length <= FileTransfer.INLINE_MAX_BYTES) {
+                return new PreparedFile(name, file, FileTransfer.sha256(bytes), bytes);
+            }
+        }
+        return new PreparedFile(name, file, FileTransfer.sha256(file), null);
     }
 
     private Behavior<Command> onEpoch(EpochEnded msg) {
@@ -425,7 +436,8 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
             try {
                 List<FileOffer> offers = new ArrayList<>();
                 for (PreparedFile f : msg.files()) {
-                    offers.add(FileTransfer.offer(f.path(), f.name(), f.sha256(), getContext().getSystem()));
+                    offers.add(f.inline() != null ? FileTransfer.offerInline(f.name(), f.inline(), f.sha256())
+                            : FileTransfer.offer(f.path(), f.name(), f.sha256(), getContext().getSystem()));
                 }
                 // The history stays in result.json: a long trial's would not fit one cluster message.
                 supervisor.tell(new SupervisorProtocol.TrialSucceeded(msg.trialId(), msg.attempt(),
@@ -602,7 +614,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                                 String artifactName, Throwable error, boolean cancelled) implements WorkerProtocol.Internal {
     }
 
-    /** A file ready to offer: hashed on the training thread, not on the actor's. */
-    private record PreparedFile(String name, java.nio.file.Path path, String sha256) {
+    /** A file ready to offer: hashed (and, when small, read) on the training thread, not on the actor's. */
+    private record PreparedFile(String name, java.nio.file.Path path, String sha256, byte[] inline) {
     }
 }

@@ -187,6 +187,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     public EventHandler<SweepState, SupervisorEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> {
             feed.add(lastSequenceNumber(ctx), event, recovered ? System.currentTimeMillis() : 0);
+            trialsFile.changed(event); // written (appended) with the next update
             return state.apply(event);
         });
     }

@@ -16,13 +16,20 @@ import java.time.Duration;
 public record SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, Duration statusInterval,
                                  int snapshotEvery, SweepCompletionHook hook, ArtifactReplica replica) {
 
+    /**
+     * A snapshot holds every trial, so it costs O(N); one per 10,000 events keeps that small per event
+     * even at 100,000 trials, and a recovery replays at most that many events after loading it.
+     */
+    public static final int DEFAULT_SNAPSHOT_EVERY = 10_000;
+
     public SupervisorSettings(Sweep sweep, Path resultsDir, int minWorkers, Duration statusInterval,
                               int snapshotEvery, SweepCompletionHook hook) {
         this(sweep, resultsDir, minWorkers, statusInterval, snapshotEvery, hook, ArtifactReplica.NONE);
     }
 
     public static SupervisorSettings of(Sweep sweep, Path resultsDir) {
-        return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), 1000, SweepCompletionHook.discovered());
+        return new SupervisorSettings(sweep, resultsDir, 1, Duration.ofSeconds(10), DEFAULT_SNAPSHOT_EVERY,
+                SweepCompletionHook.discovered());
     }
 
     public SupervisorSettings withReplica(ArtifactReplica newReplica) {

@@ -93,6 +93,36 @@ class FileTransferTest {
         assertArrayEquals("previous".getBytes(), Files.readAllBytes(target));
     }
 
+    @Test
+    void aSmallFileTravelsInlineAndArrivesByteForByte() throws Exception {
+        byte[] content = Files.readAllBytes(randomFile(3_000));
+        FileOffer inline = FileTransfer.offerInline("result.json", content, FileTransfer.sha256(content));
+        assertEquals(null, inline.source());
+        Path target = receive(inline, dir.resolve("store/result.json"));
+        assertArrayEquals(content, Files.readAllBytes(target));
+    }
+
+    @Test
+    void inlineBytesAreCheckedLikeStreamedOnes() throws Exception {
+        byte[] content = Files.readAllBytes(randomFile(3_000));
+        Path target = dir.resolve("store/result.json");
+        FileOffer tampered = new FileOffer("result.json", content.length, "0".repeat(64), null, content);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> receive(tampered, target));
+        assertTrue(String.valueOf(e.getCause()).contains("SHA-256 mismatch"), String.valueOf(e.getCause()));
+        FileOffer shorter = new FileOffer("result.json", content.length + 1, FileTransfer.sha256(content), null,
+                content);
+        e = assertThrows(ExecutionException.class, () -> receive(shorter, target));
+        assertTrue(String.valueOf(e.getCause()).contains("ended after 3000 bytes"), String.valueOf(e.getCause()));
+        FileOffer empty = new FileOffer("result.json", 0, FileTransfer.sha256(new byte[0]), null, null);
+        e = assertThrows(ExecutionException.class, () -> receive(empty, target));
+        assertTrue(String.valueOf(e.getCause()).contains("exactly one of a stream and inline bytes"),
+                String.valueOf(e.getCause()));
+        byte[] big = new byte[FileTransfer.INLINE_MAX_BYTES + 1];
+        assertThrows(IllegalArgumentException.class,
+                () -> FileTransfer.offerInline("big.bin", big, FileTransfer.sha256(big)));
+        assertFalse(Files.exists(target));
+    }
+
     /** A sender's stream of {@code total} bytes that counts what it emitted and reports when it stops. */
     private static final class Sender {
         final AtomicLong emitted = new AtomicLong();

@@ -42,6 +42,12 @@ import java.util.SplittableRandom;
  */
 public final class SimulatedTrialRunner implements TrialRunner {
     public static final String ARTIFACT = "artifact.json";
+    /**
+     * How long one simulated batch sleeps (default 10 ms); the scheduler benchmark's scale mode raises it so
+     * a thousand simulated workers in a few JVMs do not spend the machine's cores on wake-ups.
+     */
+    public static final String BATCH_MS_PROPERTY = "bitsweep.simulate.batch-ms";
+    private static final long BATCH_MS = Math.max(1, Long.getLong(BATCH_MS_PROPERTY, 10));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Settings settings;
@@ -206,7 +212,7 @@ public final class SimulatedTrialRunner implements TrialRunner {
         }
     }
 
-    /** Sleeps in short slices ("batches") so a cancellation is seen within ~10 ms. */
+    /** Sleeps in short slices ("batches") so a cancellation is seen within ~{@link #BATCH_MS_PROPERTY} (10 ms). */
     private static void sleep(long millis, CancellationToken cancel, String trialId, Runnable onBatch)
             throws TrialCancelledException {
         long end = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000;
@@ -214,12 +220,12 @@ public final class SimulatedTrialRunner implements TrialRunner {
             if (cancel.isCancelled()) {
                 throw new TrialCancelledException(trialId);
             }
-            long left = end == Long.MAX_VALUE ? 10_000_000 : end - System.nanoTime();
+            long left = end == Long.MAX_VALUE ? BATCH_MS * 1_000_000 : end - System.nanoTime();
             if (left <= 0) {
                 return;
             }
             try {
-                Thread.sleep(Math.min(10, Math.max(1, left / 1_000_000)), 0);
+                Thread.sleep(Math.min(BATCH_MS, Math.max(1, left / 1_000_000)), 0);
                 onBatch.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
