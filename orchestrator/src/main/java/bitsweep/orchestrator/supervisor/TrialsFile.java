@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,21 @@ public final class TrialsFile implements AutoCloseable {
 
     /** Rewrites the whole file with this state now and waits for it. */
     public void flush(SweepState state) {
+        try {
+            flushLater(state).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.error("could not write {}", file, e.getCause());
+        }
+    }
+
+    /**
+     * Rewrites the whole file with this state on the writer thread, without waiting: the supervisor's
+     * thread must not block on a write that takes seconds at 100,000 trials. The future completes once the
+     * file is written (exceptionally if it could not be).
+     */
+    public CompletableFuture<Void> flushLater(SweepState state) {
         allChangedHere = false;
         changedHere = new HashSet<>();
         synchronized (this) {
@@ -117,13 +133,7 @@ public final class TrialsFile implements AutoCloseable {
             pendingAll = true;
             pendingIds.clear();
         }
-        try {
-            writer.submit(this::writePending).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.error("could not write {}", file, e.getCause());
-        }
+        return CompletableFuture.runAsync(this::writePending, writer);
     }
 
     private void writePending() {
