@@ -59,10 +59,8 @@ class WorkerNodeTest {
 
     @Test
     void aDeviceProcessWhoseDownedActorSystemHangsInTerminationHandsOverToItsOnHung() throws Exception {
-        HostPort self = new HostPort("127.0.0.1", freePort());
         CompletableFuture<String> hung = new CompletableFuture<>();
-        WorkerNode node = WorkerNode.start(new WorkerNode.Options(List.of(self), self, List.of("cpu()"), runners(),
-                scratch, AssignmentLatency.none(), "gpu0", hung::complete, TERMINATION_TIMEOUT));
+        WorkerNode node = startDeviceProcessNode(hung);
         CountDownLatch release = new CountDownLatch(1);
         try {
             ActorSystem<Void> first = node.system();
@@ -83,10 +81,8 @@ class WorkerNodeTest {
 
     @Test
     void aDownedWorkerNodeWhoseActorSystemTerminatesRejoinsWithoutCallingOnHung() throws Exception {
-        HostPort self = new HostPort("127.0.0.1", freePort());
         CompletableFuture<String> hung = new CompletableFuture<>();
-        WorkerNode node = WorkerNode.start(new WorkerNode.Options(List.of(self), self, List.of("cpu()"), runners(),
-                scratch, AssignmentLatency.none(), "gpu0", hung::complete, TERMINATION_TIMEOUT));
+        WorkerNode node = startDeviceProcessNode(hung);
         try {
             ActorSystem<Void> first = node.system();
             awaitUp(first);
@@ -115,6 +111,13 @@ class WorkerNodeTest {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** A device process's node (one named worker) whose {@code onHung} completes {@code hung}. */
+    private WorkerNode startDeviceProcessNode(CompletableFuture<String> hung) throws Exception {
+        HostPort self = new HostPort("127.0.0.1", freePort());
+        return WorkerNode.start(new WorkerNode.Options(List.of(self), self, List.of("cpu()"), runners(), scratch,
+                AssignmentLatency.none(), "gpu0", hung::complete, TERMINATION_TIMEOUT));
     }
 
     private static void awaitUp(ActorSystem<Void> system) throws InterruptedException {
