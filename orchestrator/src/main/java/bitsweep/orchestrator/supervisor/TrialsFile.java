@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.io.AtomicFiles;
+import bitsweep.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,14 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -195,30 +193,10 @@ public final class TrialsFile implements AutoCloseable {
 
     /**
      * The file's records, one per trial: when a trial id has several lines the last wins, at the place of
-     * its first. A last line without its newline that does not parse is a torn append and skipped.
+     * its first; a torn last line is skipped ({@link TrialRecordsReader}, which the report reads it with too).
      */
     public static List<TrialRecord> read(Path file) throws IOException {
-        Map<String, TrialRecord> byId = new LinkedHashMap<>();
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isBlank()) {
-                continue;
-            }
-            TrialRecord r;
-            try {
-                r = JSON.readValue(line, TrialRecord.class);
-            } catch (IOException e) {
-                if (i == lines.length - 1) {
-                    log.warn("{}:{}: skipping a torn last line (an append was cut short)", file, i + 1);
-                    continue;
-                }
-                throw new IOException(file + ":" + (i + 1) + ": not a trial record: " + e.getMessage(), e);
-            }
-            byId.put(r.spec().trialId(), r);
-        }
-        return new ArrayList<>(byId.values());
+        return TrialRecordsReader.read(file);
     }
 
     @Override
