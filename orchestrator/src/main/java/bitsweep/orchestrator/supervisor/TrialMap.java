@@ -69,12 +69,8 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
 
     /** How many trials have {@code status} (O(1)). */
     public int count(String status) {
-        for (int i = 0; i < STATUSES.length; i++) {
-            if (STATUSES[i].equals(status)) {
-                return counts[i];
-            }
-        }
-        return 0;
+        int i = indexOf(status);
+        return i < 0 ? 0 : counts[i];
     }
 
     /** How many trials are completed, failed or cancelled (O(1)). */
@@ -83,12 +79,21 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
     }
 
     private static int index(String status) {
+        int i = indexOf(status);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown trial status '" + status + "'");
+        }
+        return i;
+    }
+
+    /** The position of {@code status} in {@link #STATUSES}, or −1. */
+    private static int indexOf(String status) {
         for (int i = 0; i < STATUSES.length; i++) {
             if (STATUSES[i].equals(status)) {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unknown trial status '" + status + "'");
+        return -1;
     }
 
     @Override
