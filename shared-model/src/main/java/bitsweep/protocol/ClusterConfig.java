@@ -54,8 +54,12 @@ public final class ClusterConfig {
      * (idempotent script), so a results folder needs no set-up.
      */
     public ClusterConfig journalUnder(Path resultsDir) {
-        return journalDatabase(h2Url(resultsDir.resolve("journal").resolve("bitsweep")), "slick.jdbc.H2Profile$",
-                "org.h2.Driver", "", "");
+        return journalDatabase(h2JournalUrl(resultsDir), "slick.jdbc.H2Profile$", "org.h2.Driver", "", "");
+    }
+
+    /** The JDBC URL of the embedded journal under {@code resultsDir} ({@code journal/bitsweep.mv.db}). */
+    public static String h2JournalUrl(Path resultsDir) {
+        return h2Url(resultsDir.resolve("journal").resolve("bitsweep"));
     }
 
     /**

@@ -175,7 +175,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             system.getWhenTerminated().toCompletableFuture().get();
             journal.close();
         }
-        long[] events = journalSize(store, results);
+        long[] events = journalSize(store);
         Replay replay = noReplay ? null : replay(dir, results, store, trials, env);
         Latencies lat = Latencies.read(latencyFiles, total);
         double busy = done.trials().stream().filter(t -> t.result() != null)
@@ -209,40 +209,31 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
     }
 
     /** {events, event bytes, snapshot bytes} of the bench sweep in its journal (read after it was closed). */
-    static long[] journalSize(JournalStore store, Path results) throws Exception {
-        String url;
-        String user;
-        String password;
-        if (store instanceof JournalStore.Postgres pg) {
-            url = pg.jdbcUrl();
-            user = pg.user();
-            password = pg.password();
-        } else {
-            url = "jdbc:h2:file:" + results.resolve("journal").resolve("bitsweep").toAbsolutePath();
-            user = "";
-            password = "";
-        }
+    static long[] journalSize(JournalStore store) throws Exception {
+        JournalStore.Postgres pg = store instanceof JournalStore.Postgres p ? p : null;
         String id = bitsweep.orchestrator.supervisor.Supervisor.persistenceId(SWEEP).id();
-        try (Connection c = DriverManager.getConnection(url, user, password)) {
-            long[] out = new long[3];
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH("
-                    + "\"event_payload\")), 0) FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
-                s.setString(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    out[0] = rs.getLong(1);
-                    out[1] = rs.getLong(2);
+        try (Connection c = DriverManager.getConnection(store.jdbcUrl(), pg == null ? "" : pg.user(),
+                pg == null ? "" : pg.password())) {
+            long[] events = row(c, "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(\"event_payload\")), 0) "
+                    + "FROM \"event_journal\" WHERE \"persistence_id\" = ?", id, 2);
+            long[] snapshots = row(c, "SELECT COALESCE(SUM(OCTET_LENGTH(\"snapshot_payload\")), 0) "
+                    + "FROM \"snapshot\" WHERE \"persistence_id\" = ?", id, 1);
+            return new long[] {events[0], events[1], snapshots[0]};
+        }
+    }
+
+    /** The first {@code columns} longs of the one row {@code sql} returns for {@code persistenceId}. */
+    private static long[] row(Connection c, String sql, String persistenceId, int columns) throws Exception {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, persistenceId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long[] out = new long[columns];
+                for (int i = 0; i < columns; i++) {
+                    out[i] = rs.getLong(i + 1);
                 }
+                return out;
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(OCTET_LENGTH(\"snapshot_payload\")), 0)"
-                    + " FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
-                s.setString(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    out[2] = rs.getLong(1);
-                }
-            }
-            return out;
         }
     }
 

@@ -21,10 +21,18 @@ public sealed interface JournalStore {
     /** For logs and error messages; never contains the password. */
     String describe();
 
+    /** The database's JDBC URL (credentials, where it needs them, are the store's own). */
+    String jdbcUrl();
+
     /** {@code results/<sweep>/journal/bitsweep.mv.db}. */
     record Embedded(Path resultsDir) implements JournalStore {
         public Path databaseFile() {
             return resultsDir.resolve("journal").resolve("bitsweep.mv.db");
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return ClusterConfig.h2JournalUrl(resultsDir);
         }
 
         @Override
@@ -39,6 +47,7 @@ public sealed interface JournalStore {
     }
 
     record Postgres(String host, int port, String database, String user, String password) implements JournalStore {
+        @Override
         public String jdbcUrl() {
             return "jdbc:postgresql://" + host + ":" + port + "/" + database;
         }
