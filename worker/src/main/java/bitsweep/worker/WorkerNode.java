@@ -189,27 +189,29 @@ public final class WorkerNode implements AutoCloseable {
                 return;
             }
             HostPort bind = options.bind();
-            try {
-                boot(bind);
-                return;
-            } catch (RuntimeException e) {
-                if (!leftOneBehind || bind.port() == 0) {
-                    log.warn("cannot start a fresh actor system on {}: {}; trying again in {} s", bind, e.toString(),
-                            RETRY_BOOT.toSeconds());
-                    rejoin(RETRY_BOOT, leftOneBehind);
-                    return;
-                }
+            RuntimeException failed = tryBoot(bind);
+            if (failed != null && leftOneBehind && bind.port() != 0) {
                 log.warn("cannot start a fresh actor system on {}, the actor system left behind probably still holds "
-                        + "the port: {}; taking any free port of {} instead", bind, e.toString(), bind.host());
+                        + "the port: {}; taking any free port of {} instead", bind, failed.toString(), bind.host());
+                bind = new HostPort(bind.host(), 0);
+                failed = tryBoot(bind);
             }
-            try {
-                boot(new HostPort(bind.host(), 0));
-            } catch (RuntimeException e) {
-                log.warn("cannot start a fresh actor system on {}: {}; trying again in {} s", bind.host(), e.toString(),
+            if (failed != null) {
+                log.warn("cannot start a fresh actor system on {}: {}; trying again in {} s", bind, failed.toString(),
                         RETRY_BOOT.toSeconds());
                 rejoin(RETRY_BOOT, leftOneBehind);
             }
         });
+    }
+
+    /** {@link #boot}, returning what made it fail instead of throwing it (null when it started). */
+    private RuntimeException tryBoot(HostPort bind) {
+        try {
+            boot(bind);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** The guardian: spawns one worker per device, named after this node's address and the device. */
