@@ -61,8 +61,11 @@ public final class BenchReplayMain {
             AskPattern.<SupervisorProtocol.Command, SupervisorProtocol.SweepStatus>ask(handle.supervisor(),
                     SupervisorProtocol.GetStatus::new, Duration.ofMinutes(5), system.scheduler())
                     .toCompletableFuture().get(5, TimeUnit.MINUTES);
-            long recovered = System.currentTimeMillis();
+            long answered = System.currentTimeMillis();
             long next = assigned.get(5, TimeUnit.MINUTES);
+            // Both are upper bounds of the moment recovery ended: the status answer and the first assignment
+            // (the supervisor hands out nothing before it). The answer can arrive after the assignment.
+            long recovered = Math.min(answered, next);
             handle.completion().get(5, TimeUnit.MINUTES);
             System.gc();
             double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
