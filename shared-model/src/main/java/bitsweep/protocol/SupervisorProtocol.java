@@ -143,9 +143,11 @@ public final class SupervisorProtocol {
      * @param workers names of the workers the supervisor knows
      * @param ignored messages ignored since this supervisor started because they came from an attempt
      *                that is no longer current or from a worker that does not run it (fencing)
+     * @param journalWrites journal writes since this supervisor started (several commands' events share one)
+     * @param journalEvents the events those writes held
      */
     public record SweepStatus(String sweep, List<TrialRecord> trials, List<String> workers, boolean complete,
-                              long ignored)
+                              long ignored, long journalWrites, long journalEvents)
             implements CborSerializable {
         public long count(String status) {
             return trials.stream().filter(t -> t.status().equals(status)).count();

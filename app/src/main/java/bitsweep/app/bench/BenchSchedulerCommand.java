@@ -9,6 +9,7 @@ import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.orchestrator.supervisor.SweepProgress;
 import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +90,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
                          String journal, double makespanSeconds, double efficiency, double p50Ms, double p99Ms,
                          double warmP50Ms, double warmP99Ms, double cpuMsPerTrial, double cpuMsPerTrialWithoutJit,
                          double steadyCpuMsPerTrial,
-                         double jitSeconds, double gcSeconds, double heapMiB, long journalEvents,
+                         double jitSeconds, double gcSeconds, double heapMiB, long journalEvents, long journalWrites,
                          long journalEventBytes, long snapshotBytes, double journalBytesPerTrial,
                          Replay replay, double loadAverageStart, double loadAverageEnd,
                          Map<String, Long> threadCpuMs) {
@@ -128,6 +130,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         long heap;
         Map<String, Long> threadCpu;
         long jitBefore;
+        long journalWrites;
         try {
             SupervisorSettings settings = SupervisorSettings.of(sweep(trials), results).withMinWorkers(total)
                     .withStatusInterval(Duration.ofSeconds(5)).withHook(SweepCompletionHook.LOG);
@@ -158,6 +161,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             jitBefore = ThreadCpu.jitMillis(ThreadCpu.byGroup());
             done = handle.completion().get(2, TimeUnit.HOURS);
             long cpuEnd = processCpuNanos();
+            journalWrites = AskPattern.<SupervisorProtocol.Command, SupervisorProtocol.SweepStatus>ask(
+                    handle.supervisor(), SupervisorProtocol.GetStatus::new, Duration.ofSeconds(30), system.scheduler())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS).journalWrites();
             cpuNanos = cpuEnd - cpuBefore;
             steadyCpuMsPerTrial = steadyCpu(progress, trials, cpuEnd);
             threadCpu = ThreadCpu.byGroup();
@@ -188,7 +194,7 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
                 min, max, store instanceof JournalStore.Embedded ? "embedded" : "postgresql", makespan,
                 busy / (total * makespan), lat.p50(), lat.p99(), lat.warmP50(), lat.warmP99(),
                 cpuNanos / 1e6 / trials,
-                (cpuNanos / 1e6 - (ThreadCpu.jitMillis(threadCpu) - jitBefore)) / trials, steadyCpuMsPerTrial, jit, gc, heap / (1024.0 * 1024.0), events[0], events[1],
+                (cpuNanos / 1e6 - (ThreadCpu.jitMillis(threadCpu) - jitBefore)) / trials, steadyCpuMsPerTrial, jit, gc, heap / (1024.0 * 1024.0), events[0], journalWrites, events[1],
                 events[2], (events[1] + events[2]) / (double) trials, replay, loadStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threadCpu);
         System.out.print(report(r, lat));
@@ -350,8 +356,9 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
             sb.append(String.format("%n"));
         }
         sb.append(String.format("supervisor JVM heap after GC: %.1f MiB%n", r.heapMiB()));
-        sb.append(String.format("journal: %d events (%.1f per trial), %.0f bytes per trial (events %d B, snapshots "
-                + "%d B)%n", r.journalEvents(), r.journalEvents() / (double) r.trials(), r.journalBytesPerTrial(),
+        sb.append(String.format("journal: %d events (%.1f per trial) in %d writes (%.2f per trial), %.0f bytes per "
+                + "trial (events %d B, snapshots %d B)%n", r.journalEvents(), r.journalEvents() / (double) r.trials(),
+                r.journalWrites(), r.journalWrites() / (double) r.trials(), r.journalBytesPerTrial(),
                 r.journalEventBytes(), r.snapshotBytes()));
         if (r.replay() != null) {
             sb.append(String.format("replay in a fresh JVM (from its start): supervisor started %.2f s, journal "

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -59,7 +60,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -118,6 +118,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     /** The latest journal events for the live view; filled by the event handler (so also by replay). */
     private final EventFeed feed = new EventFeed();
     private boolean recovered;
+    /** Events of commands that arrived together, journaled by one write (group commit, see JournalBatch). */
+    private final JournalBatch batch = new JournalBatch();
 
     public static Behavior<Command> create(SupervisorSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -211,6 +213,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
      * re-introduced to this supervisor and ask for work again.
      */
     private void onRecovered(SweepState state) {
+        batch.discard(); // never written: its assignments were never sent
         registry.clear();
         liveness.clear();
         ready = false;
@@ -241,34 +244,37 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     @Override
     public CommandHandler<Command, SupervisorEvent, SweepState> commandHandler() {
+        // Every command decides on the durable state plus the events still waiting for their write
+        // (JournalBatch), except the status answer, which reports only what is durable.
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Start.class, this::onStart)
-                .onCommand(WorkersListed.class, this::onWorkersListed)
-                .onCommand(WorkerReady.class, this::onWorkerReady)
-                .onCommand(TrialProgress.class, this::onProgress)
-                .onCommand(TrialAlive.class, this::onAlive)
-                .onCommand(TrialCheckpoint.class, this::onCheckpoint)
-                .onCommand(CheckpointStored.class, this::onCheckpointStored)
-                .onCommand(CheckpointRejected.class, this::onCheckpointRejected)
-                .onCommand(TrialSucceeded.class, this::onSucceeded)
-                .onCommand(ResultStored.class, this::onResultStored)
-                .onCommand(TransferFailed.class, this::onTransferFailed)
-                .onCommand(TrialAttemptFailed.class, this::onAttemptFailed)
-                .onCommand(TrialHandedBack.class, this::onHandedBack)
-                .onCommand(WorkerLost.class, this::onWorkerLost)
-                .onCommand(NodeUp.class, this::onNodeUp)
-                .onCommand(NodeRemoved.class, this::onNodeRemoved)
-                .onCommand(CheckLiveness.class, this::onCheckLiveness)
-                .onCommand(CancelTrial.class, this::onCancelTrial)
-                .onCommand(CancelSweep.class, this::onCancelSweep)
+                .onCommand(Start.class, (s, c) -> onStart(batch.view(s), c))
+                .onCommand(WorkersListed.class, (s, c) -> onWorkersListed(batch.view(s), c))
+                .onCommand(WorkerReady.class, (s, c) -> onWorkerReady(batch.view(s), c))
+                .onCommand(TrialProgress.class, (s, c) -> onProgress(batch.view(s), c))
+                .onCommand(TrialAlive.class, (s, c) -> onAlive(batch.view(s), c))
+                .onCommand(TrialCheckpoint.class, (s, c) -> onCheckpoint(batch.view(s), c))
+                .onCommand(CheckpointStored.class, (s, c) -> onCheckpointStored(batch.view(s), c))
+                .onCommand(CheckpointRejected.class, (s, c) -> onCheckpointRejected(batch.view(s), c))
+                .onCommand(TrialSucceeded.class, (s, c) -> onSucceeded(batch.view(s), c))
+                .onCommand(ResultStored.class, (s, c) -> onResultStored(batch.view(s), c))
+                .onCommand(TransferFailed.class, (s, c) -> onTransferFailed(batch.view(s), c))
+                .onCommand(TrialAttemptFailed.class, (s, c) -> onAttemptFailed(batch.view(s), c))
+                .onCommand(TrialHandedBack.class, (s, c) -> onHandedBack(batch.view(s), c))
+                .onCommand(WorkerLost.class, (s, c) -> onWorkerLost(batch.view(s), c))
+                .onCommand(NodeUp.class, (s, c) -> onNodeUp(batch.view(s), c))
+                .onCommand(NodeRemoved.class, (s, c) -> onNodeRemoved(batch.view(s), c))
+                .onCommand(CheckLiveness.class, (s, c) -> onCheckLiveness(batch.view(s), c))
+                .onCommand(CancelTrial.class, (s, c) -> onCancelTrial(batch.view(s), c))
+                .onCommand(CancelSweep.class, (s, c) -> onCancelSweep(batch.view(s), c))
                 .onCommand(GetStatus.class, this::onGetStatus)
-                .onCommand(PauseSweep.class, this::onPause)
-                .onCommand(ResumeSweep.class, this::onResume)
-                .onCommand(ExtendSweep.class, this::onExtend)
-                .onCommand(GetLiveView.class, this::onGetLiveView)
-                .onCommand(Tick.class, this::onTick)
-                .onCommand(ProgressTick.class, this::onProgressTick)
-                .onCommand(RefineFrontier.class, this::onRefineFrontier)
+                .onCommand(PauseSweep.class, (s, c) -> onPause(batch.view(s), c))
+                .onCommand(ResumeSweep.class, (s, c) -> onResume(batch.view(s), c))
+                .onCommand(ExtendSweep.class, (s, c) -> onExtend(batch.view(s), c))
+                .onCommand(GetLiveView.class, (s, c) -> onGetLiveView(batch.view(s), c))
+                .onCommand(Tick.class, (s, c) -> onTick(batch.view(s), c))
+                .onCommand(ProgressTick.class, (s, c) -> onProgressTick(batch.view(s), c))
+                .onCommand(RefineFrontier.class, (s, c) -> onRefineFrontier(batch.view(s), c))
+                .onCommand(Flush.class, (s, c) -> flush())
                 .build();
     }
 
@@ -319,7 +325,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         for (ActorRef<WorkerProtocol.Command> w : msg.workers()) {
             if (!registry.knows(w) && !registry.isLost(w) && nodes.ready(w.path().address())) {
                 track(w, w.path().toString());
-                w.tell(new WorkerProtocol.SupervisorAvailable(ctx.getSelf()));
+                tellWorker(w, new WorkerProtocol.SupervisorAvailable(ctx.getSelf()));
             }
         }
         return Effect().none();
@@ -395,7 +401,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 return Effect().none(); // the console has it; the journal gets it at most every few seconds
             }
             slot.progressPersistedNanos = now;
-            return Effect().persist(new TrialProgressed(msg.trialId(), msg.metrics()));
+            return journal(state, List.of(new TrialProgressed(msg.trialId(), msg.metrics())), null);
         }
         if (verdict == Fencing.Verdict.ADOPTABLE) {
             if (!nodes.ready(msg.worker().path().address())) {
@@ -403,10 +409,10 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             }
             adopt(msg.worker(), msg.trialId(), msg.attempt());
             registry.slot(msg.worker()).lastEpoch = msg.metrics();
-            return Effect().persist(List.of(
+            return journal(state, List.of(
                     new TrialAssigned(msg.trialId(), msg.attempt(), registry.slot(msg.worker()).name,
                             System.currentTimeMillis()),
-                    new TrialProgressed(msg.trialId(), msg.metrics())));
+                    new TrialProgressed(msg.trialId(), msg.metrics())), null);
         }
         return stale(state, msg.trialId(), msg.attempt(), msg.worker(), "progress");
     }
@@ -422,8 +428,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                     return Effect().none(); // adopted from a later heartbeat, once its node is up here
                 }
                 adopt(msg.worker(), msg.trialId(), msg.attempt());
-                return Effect().persist(new TrialAssigned(msg.trialId(), msg.attempt(),
-                        registry.slot(msg.worker()).name, System.currentTimeMillis()));
+                return journal(state, List.of(new TrialAssigned(msg.trialId(), msg.attempt(),
+                        registry.slot(msg.worker()).name, System.currentTimeMillis())), null);
             }
             default -> {
                 return stale(state, msg.trialId(), msg.attempt(), msg.worker(), "heartbeat");
@@ -440,7 +446,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             }
             log.warn("trial {} attempt {} aborted: {}", e.trialId(), e.attempt(), e.reason());
             // The worker keeps its slot busy until it reports idle or dies: it gets no new trial meanwhile.
-            registry.runnerOf(e.trialId()).ifPresent(w -> w.tell(new WorkerProtocol.AbortAttempt(e.trialId(),
+            registry.runnerOf(e.trialId()).ifPresent(w -> tellWorker(w, new WorkerProtocol.AbortAttempt(e.trialId(),
                     e.attempt(), e.reason(), abortGrace.toMillis())));
             events.add(failure(state, t, "attempt " + e.attempt() + " aborted: " + e.reason(), 0));
         }
@@ -473,8 +479,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return Effect().none();
         }
         String previous = t.checkpointPath();
-        return Effect().persist(new TrialCheckpointed(msg.trialId(), msg.epoch(), msg.relativePath(), msg.sha256()))
-                .thenRun(s -> {
+        return journal(state, List.of(new TrialCheckpointed(msg.trialId(), msg.epoch(), msg.relativePath(),
+                msg.sha256())), s -> {
                     if (previous != null && !previous.equals(msg.relativePath())) {
                         store.deleteQuietly(previous); // only the latest checkpoint is needed to resume
                     }
@@ -492,8 +498,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         log.warn("trial {}: the checkpoint after epoch {} ({}) is unusable and discarded; attempt {} restarts "
                 + "from epoch 1: {}", msg.trialId(), msg.epoch(), t.checkpointPath(), msg.attempt(), msg.reason());
         String path = t.checkpointPath();
-        return Effect().persist(new TrialCheckpointDiscarded(msg.trialId(), msg.reason()))
-                .thenRun(s -> store.deleteQuietly(path));
+        return journal(state, List.of(new TrialCheckpointDiscarded(msg.trialId(), msg.reason())),
+                s -> store.deleteQuietly(path));
     }
 
     // --- results and failures -----------------------------------------------------------------------
@@ -528,7 +534,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                     + e.getMessage(), 0)));
         }
         registry.runnerOf(msg.trialId()).ifPresent(w -> { // a duplicate run elsewhere is now pointless
-            w.tell(new WorkerProtocol.CancelTrial(msg.trialId(), "completed elsewhere"));
+            tellWorker(w, new WorkerProtocol.CancelTrial(msg.trialId(), "completed elsewhere"));
             registry.release(w, msg.trialId());
         });
         log.info("trial {} completed (attempt {}): top-1 {}%, relative BOPs {}%", msg.trialId(), msg.attempt(),
@@ -649,7 +655,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return Effect().none();
         }
         log.info("control: {}", reply.message());
-        return persistAndDispatch(state, decision.events()).thenRun(s -> {
+        return persistAndDispatch(state, decision.events(), s -> {
             if (replyTo != null) {
                 replyTo.tell(reply);
             }
@@ -670,7 +676,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private Effect<SupervisorEvent, SweepState> onGetStatus(SweepState state, GetStatus msg) {
         List<String> names = registry.slots().stream().map(WorkerRegistry.Slot::name).toList();
         msg.replyTo().tell(new SweepStatus(settings.sweep().name(), state.records(), names, state.allTerminal(),
-                ignored));
+                ignored, batch.writes(), batch.eventsWritten()));
         return Effect().none();
     }
 
@@ -699,18 +705,26 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     // --- scheduling -----------------------------------------------------------------------------
 
+    private Effect<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events) {
+        return persistAndDispatch(state, events, null);
+    }
+
     /**
-     * Persists {@code events} plus as many assignments as there are idle workers and queued trials, all
-     * in one journal write, and only then sends the assignments: an attempt number exists in the journal
-     * before any worker can act on it.
+     * Journals {@code events} plus as many assignments as there are idle workers and queued trials, in the
+     * same write, and only then sends the assignments and runs {@code after}: an attempt number exists in
+     * the journal before any worker can act on it.
      */
-    private EffectBuilder<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events) {
+    private Effect<SupervisorEvent, SweepState> persistAndDispatch(SweepState state, List<SupervisorEvent> events,
+                                                                   Consumer<SweepState> after) {
         SweepState next = state;
         for (SupervisorEvent e : events) {
             next = next.apply(e);
         }
         List<WorkerRegistry.Assignment<ActorRef<WorkerProtocol.Command>>> assignments = plan(next);
         if (events.isEmpty() && assignments.isEmpty()) {
+            if (after != null) {
+                defer(after);
+            }
             return Effect().none();
         }
         List<SupervisorEvent> all = new ArrayList<>(events);
@@ -724,7 +738,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             }
             all.add(new TrialAssigned(a.trialId(), a.attempt(), registry.slot(a.worker()).name, now));
         }
-        return Effect().persist(all).thenRun(s -> {
+        return journal(state, all, s -> {
             lastState = s;
             trialsFile.update(s);
             long started = System.nanoTime();
@@ -738,7 +752,53 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 send(s, a);
             }
             maybeComplete(s);
+            if (after != null) {
+                after.accept(s);
+            }
         });
+    }
+
+    /**
+     * Adds a command's events to the pending journal write and {@code after} to what runs once it is
+     * durable. The write happens when the supervisor has handled the commands that were already waiting
+     * (a {@link Flush} to itself), or at once when the batch is full.
+     */
+    private Effect<SupervisorEvent, SweepState> journal(SweepState state, List<SupervisorEvent> events,
+                                                       Consumer<SweepState> after) {
+        batch.add(state, events, after);
+        if (batch.full()) {
+            return flush();
+        }
+        if (batch.claimFlush()) {
+            ctx.getSelf().tell(Flush.INSTANCE);
+        }
+        return Effect().none();
+    }
+
+    private Effect<SupervisorEvent, SweepState> flush() {
+        if (!batch.pending()) {
+            return Effect().none();
+        }
+        JournalBatch.Write write = batch.take();
+        return write.events().isEmpty() ? Effect().none().thenRun(write::runAfterWrite)
+                : Effect().persist(write.events()).thenRun(write::runAfterWrite);
+    }
+
+    /** Runs {@code action} after the pending journal write, or now when none is pending. */
+    private void defer(Consumer<SweepState> action) {
+        if (batch.pending()) {
+            batch.add(batch.view(lastState), List.of(), action);
+        } else {
+            action.accept(lastState);
+        }
+    }
+
+    /**
+     * Messages to workers wait for the pending journal write, so that a worker gets them in the order the
+     * supervisor decided them: a cancel never overtakes the assignment it cancels.
+     */
+    private void tellWorker(ActorRef<WorkerProtocol.Command> worker, WorkerProtocol.Command msg) {
+        defer(s -> worker.tell(msg));
     }
 
     private List<WorkerRegistry.Assignment<ActorRef<WorkerProtocol.Command>>> plan(SweepState s) {
@@ -813,7 +873,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                                                       ActorRef<WorkerProtocol.Command> worker, String what) {
         TrialEntry t = state.trial(trialId);
         if (t != null) {
-            worker.tell(new WorkerProtocol.CancelTrial(trialId, "attempt " + attempt + " is not current (trial is "
+            tellWorker(worker, new WorkerProtocol.CancelTrial(trialId, "attempt " + attempt + " is not current (trial is "
                     + t.status() + ", latest attempt " + t.attempts() + ")"));
         }
         return ignore(trialId, attempt, worker, what);
@@ -838,7 +898,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
 
     private void tellRunningWorker(String trialId, String reason) {
         registry.runnerOf(trialId).ifPresent(w -> {
-            w.tell(new WorkerProtocol.CancelTrial(trialId, reason));
+            tellWorker(w, new WorkerProtocol.CancelTrial(trialId, reason));
             registry.release(w, trialId);
         });
         liveness.stopped(trialId);
@@ -858,6 +918,11 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     }
 
     // --- messages to itself (never leave this actor) -------------------------------------
+
+    /** Writes the pending journal batch (see {@link JournalBatch}). */
+    private enum Flush implements SupervisorProtocol.Internal {
+        INSTANCE
+    }
 
     /** Sent at start-up; handled once recovery has replayed the journal. */
     private record Start() implements SupervisorProtocol.Internal {
