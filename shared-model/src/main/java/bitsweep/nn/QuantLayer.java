@@ -87,7 +87,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
         }
         if (outputSettings != null) {
             BayesianBitsQuantizer aq = new BayesianBitsQuantizer(spec.name() + ".output", "aq_", outputSettings);
-            aq.setAppliesRelu(spec.activation() == ArtifactNode.Activation.RELU);
+            aq.setNonNegativeInput(spec.activation() == ArtifactNode.Activation.RELU);
             outputQuantizer = aq;
             outputQuantizer.parameters().forEach(this::addParameter);
         }
@@ -159,11 +159,7 @@ public final class QuantLayer extends AbstractBlock implements BopsLayer {
             NDArray wq = weightQuantizer == null ? w : weightQuantizer.quantize(w, training);
             y = op(x, wq, bias == null ? null : Local.on(m, bias.getArray()));
         }
-        // A Bayesian Bits output quantizer applies the ReLU in its clip (BayesianBitsQuantizer.setAppliesRelu);
-        // max-pool commutes with the ReLU (both monotone), so pooling first gives identical values and
-        // gradients, and the ReLU runs on a quarter of the elements inside the clip.
-        if (spec.activation() == ArtifactNode.Activation.RELU
-                && !(outputQuantizer instanceof BayesianBitsQuantizer bb && bb.appliesRelu())) {
+        if (spec.activation() == ArtifactNode.Activation.RELU) {
             y = Activation.relu(y);
         }
         // The quantizer is monotone non-decreasing, so max-pool commutes with it (spec §5.2): quantizing

@@ -39,7 +39,6 @@ public final class BayesianBitsQuantizer implements Quantizer {
     private boolean initialized;
     private boolean signed = true;
     private boolean nonNegativeInput;
-    private boolean appliesRelu;
 
     /**
      * @param name   human-readable name, e.g. {@code conv1.weight}
@@ -80,25 +79,6 @@ public final class BayesianBitsQuantizer implements Quantizer {
      */
     public void setNonNegativeInput(boolean value) {
         this.nonNegativeInput = value;
-    }
-
-    /**
-     * Declares that the layer leaves its ReLU to this quantizer ({@link #appliesRelu}): the unsigned clip
-     * {@code where(x > 0, where(x < h, x, h), 0)} is the ReLU and the clip in one, with the same values and
-     * gradients as {@code clip(relu(x))}, but autograd keeps a 1-byte mask where the ReLU kept its 4-byte
-     * output, and the ReLU's pass over the (pre-pool) tensor is gone. The range starts unsigned.
-     */
-    public void setAppliesRelu(boolean value) {
-        this.appliesRelu = value;
-    }
-
-    /** True when {@link #setAppliesRelu} was asked for and this quantizer clips below (it has a range). */
-    public boolean appliesRelu() {
-        return appliesRelu && clips();
-    }
-
-    private boolean clips() {
-        return settings.learnedScale() != LearnedScale.NONE && !(settings.pruneOnly() && settings.fixedBits() == 0);
     }
 
     public QuantizerSettings settings() {
@@ -429,7 +409,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
             max = mx.getFloat();
             min = mn.getFloat();
         }
-        float lo = appliesRelu() ? 0f : Math.min(min, 0f); // the ReLU it applies: nothing below 0 passes
+        float lo = Math.min(min, 0f);
         float hi = Math.max(max, 0f);
         signed = lo < 0f;
         float rangeValue = hi;
