@@ -58,7 +58,10 @@ class ChildJvmTest {
         assertEquals(List.of("--seeds", "10.0.0.5:25520", "--bind", "10.0.0.6:25601", "--device", "gpu(0)",
                 "--name", "worker-1:gpu(3)", "--scratch", "/scratch/worker-1", "--parent-pid", "4242"),
                 cmd.subList(cp + 3, cmd.size()));
-        assertEquals(Map.of("CUDA_VISIBLE_DEVICES", "3"), second.env());
+        assertEquals("3", second.env().get("CUDA_VISIBLE_DEVICES"));
+        // the trainers' glibc mmap threshold: the launcher's, inherited, or the default when the node has none
+        assertEquals(System.getenv("MALLOC_MMAP_THRESHOLD_") == null ? Map.of("CUDA_VISIBLE_DEVICES", "3",
+                "MALLOC_MMAP_THRESHOLD_", "16777216") : Map.of("CUDA_VISIBLE_DEVICES", "3"), second.env());
         assertEquals(Path.of("/scratch/logs/worker-1.log"), second.logFile());
         assertEquals("worker-1:gpu(3)", second.label());
     }
