@@ -10,6 +10,7 @@ import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.orchestrator.supervisor.SweepProgress;
 import bitsweep.protocol.ClusterConfig;
 import bitsweep.protocol.SupervisorProtocol;
+import bitsweep.protocol.Termination;
 import bitsweep.protocol.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
@@ -178,7 +179,8 @@ public final class BenchSchedulerCommand implements Callable<Integer>, Subcomman
         } finally {
             children.forEach(Process::destroyForcibly);
             system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get();
+            Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT, "the benchmark's actor system",
+                    "going on with the report");
             journal.close();
         }
         long[] events = journalSize(store);

@@ -10,6 +10,7 @@ import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SweepCompletionHook;
 import bitsweep.protocol.ClusterConfig;
+import bitsweep.protocol.Termination;
 import bitsweep.protocol.ClusterConfig.HostPort;
 import bitsweep.security.NodeSecurity;
 import bitsweep.sweep.Sweep;
@@ -66,7 +67,8 @@ public final class LocalRun {
                 return OrchestratorNode.startSupervisor(system, settings).completion().get();
             } finally {
                 system.terminate();
-                system.getWhenTerminated().toCompletableFuture().get();
+                Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT, "the local actor system",
+                        "the sweep's results are written; exiting");
             }
         }
     }
@@ -152,7 +154,8 @@ public final class LocalRun {
                 children.close(); // SIGTERM: the device processes leave the cluster before the supervisor stops
             }
             system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get();
+            Termination.await(system.getWhenTerminated(), Termination.DEFAULT_TIMEOUT, "the run's actor system",
+                    "the sweep's results are written; exiting");
         }
     }
 }
