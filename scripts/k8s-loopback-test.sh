@@ -68,7 +68,8 @@ def local(text):
     return text
 def env_of(c, pod):
     env = {"POD_NAME": pod, "POD_NAMESPACE": "bitsweep", "DATA_DIR": os.path.join(root, "data"),
-           "BITSWEEP_JOURNAL_USER": os.environ["BITSWEEP_TEST_PG_USER"], "BITSWEEP_JOURNAL_PASSWORD": os.environ["BITSWEEP_TEST_PG_PASSWORD"]}
+           "BITSWEEP_JOURNAL_USER": os.environ["BITSWEEP_TEST_PG_USER"], "BITSWEEP_JOURNAL_PASSWORD": os.environ["BITSWEEP_TEST_PG_PASSWORD"],
+           "BITSWEEP_API_TOKEN": "k8s-loopback-test-api-token"}
     for e in c.get("env", []):
         if "value" in e:
             env[e["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), e["value"])
@@ -101,10 +102,23 @@ EOF
 for i in 0 1; do sh "$work/worker-$i.sh" > "$work/worker-$i.log" 2>&1 & pids+=($!); done
 say "workers started with the manifest's arguments: $(tail -1 "$work/worker-0.sh" | cut -c1-200)…"
 t0=$(date +%s)
+# the readiness probe's request while the sweep runs (httpGet /healthz on the http port, no token), and the
+# API with the token from the Secret
+api="http://bitsweep-orchestrator-0.bitsweep-orchestrator.$ns.svc.cluster.local:8080"
+(for _ in $(seq 1 240); do
+   if curl -sf "$api/healthz" > "$work/healthz.txt" \
+       && curl -sf -H "Authorization: Bearer k8s-loopback-test-api-token" "$api/api/sweep" > "$work/api.json"; then
+     break
+   fi
+   sleep 0.5
+ done) & probe=$!
 set +e
 timeout 600 sh "$work/orchestrator.sh" > "$work/orchestrator.log" 2>&1
 status=$?
 set -e
+wait "$probe" || true
+[ "$(cat "$work/healthz.txt" 2>/dev/null)" = ok ] || fail "/healthz on the http port did not answer ok while the sweep ran"
+[ -s "$work/api.json" ] || fail "the API did not answer with the Secret's token"
 say "orchestrator exited with $status after $(( $(date +%s) - t0 )) s"
 [ "$status" = 0 ] || fail "orchestrator exit status $status"
 grep -q "cluster traffic uses mutually authenticated TLS" "$work/orchestrator.log" || fail "the orchestrator did not run TLS"
@@ -116,4 +130,4 @@ done
 grep -q "orchestrator exited with status 0" "$work/orchestrator.log" || fail "no exit line from the manifest's shell wrapper"
 n=$(grep -c '"status":"completed"' "$work/results/sweep/trials.jsonl")
 [ "$n" = 8 ] || fail "$n of 8 trials completed"
-say "PASSED: 2 workers joined bitsweep-orchestrator-0 by pod name over mutually authenticated TLS, journal in PostgreSQL, 8 trials completed ($work)"
+say "PASSED: 2 workers joined bitsweep-orchestrator-0 by pod name over mutually authenticated TLS, journal in PostgreSQL, /healthz and the API answered on the http port, 8 trials completed ($work)"

@@ -4,7 +4,7 @@
 #   2. every rendered object passes deploy/k8s/schema_check.py (field names, required fields and
 #      structure against the OpenAPI-generated models of python3-kubernetes);
 #   3. the recipe's own promises hold in the rendered output (GPU workers request nvidia.com/gpu: 1,
-#      the CPU overlay none; probes on the cluster port; secrets referenced; seed service headless);
+#      the CPU overlay none; probes on the cluster port, readiness on /healthz; secrets referenced; seed service headless);
 #   4. the checker itself rejects a manifest with a misspelled field and one with a missing required field.
 # Needs kubectl >= 1.21; installs python3-kubernetes when missing (as root).
 set -euo pipefail
@@ -66,6 +66,13 @@ for path, gpu in ((sys.argv[1], True), (sys.argv[2], False)):
     secrets = {e["valueFrom"]["secretKeyRef"]["name"] for e in oc["env"] if "secretKeyRef" in e.get("valueFrom", {})}
     expect({"bitsweep-journal", "bitsweep-tls-passwords", "bitsweep-api-token"} <= secrets, f"{tag}: orchestrator secrets {secrets}")
     expect("--journal" in str(oc["args"]), f"{tag}: orchestrator journals to PostgreSQL")
+    expect("--http 0.0.0.0:8080" in str(oc["args"]), f"{tag}: orchestrator serves the dashboard and API")
+    expect(oc["readinessProbe"].get("httpGet") == {"path": "/healthz", "port": "http"},
+           f"{tag}: orchestrator ready when /healthz answers")
+    expect(not any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("optional") for e in oc["env"]
+                   if e["name"] == "BITSWEEP_API_TOKEN"), f"{tag}: the API token is required (--http beyond loopback)")
+    expect(any(p["name"] == "http" for p in o[("Service", "bitsweep-orchestrator")]["spec"]["ports"]),
+           f"{tag}: orchestrator service names the http port")
     for svc in ("bitsweep-orchestrator", "bitsweep-worker"):
         s = o[("Service", svc)]["spec"]
         expect(s["clusterIP"] == "None" and s["publishNotReadyAddresses"], f"{tag}: {svc} headless, names published before ready")
