@@ -739,8 +739,6 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             all.add(new TrialAssigned(a.trialId(), a.attempt(), registry.slot(a.worker()).name, now));
         }
         return journal(state, all, s -> {
-            lastState = s;
-            trialsFile.update(s);
             long started = System.nanoTime();
             if (!assignedYet && !assignments.isEmpty()) {
                 assignedYet = true; // failover tests measure from a kill to this line
@@ -751,7 +749,6 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
                 liveness.started(a.trialId(), a.attempt(), started);
                 send(s, a);
             }
-            maybeComplete(s);
             if (after != null) {
                 after.accept(s);
             }
@@ -780,8 +777,17 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return Effect().none();
         }
         JournalBatch.Write write = batch.take();
-        return write.events().isEmpty() ? Effect().none().thenRun(write::runAfterWrite)
-                : Effect().persist(write.events()).thenRun(write::runAfterWrite);
+        if (write.events().isEmpty()) {
+            return Effect().none().thenRun(write::runAfterWrite);
+        }
+        // Once per write, not per command of the batch: the trials file appends what the events changed,
+        // and the sweep may have ended with them (after the commands' assignments and replies went out).
+        return Effect().persist(write.events()).thenRun(s -> {
+            lastState = s;
+            trialsFile.update(s);
+            write.runAfterWrite(s);
+            maybeComplete(s);
+        });
     }
 
     /** Runs {@code action} after the pending journal write, or now when none is pending. */
