@@ -1,12 +1,27 @@
 package bitsweep.app;
 
-import bitsweep.cli.Subcommand;
-import java.util.Comparator;
-import java.util.ServiceLoader;
+import bitsweep.app.bench.BenchSchedulerCommand;
+import bitsweep.app.cli.BenchCommand;
+import bitsweep.app.cli.CancelCommand;
+import bitsweep.app.cli.CertsCommand;
+import bitsweep.app.cli.DownloadCommand;
+import bitsweep.app.cli.ExportCommand;
+import bitsweep.app.cli.ExtendCommand;
+import bitsweep.app.cli.NativesCommand;
+import bitsweep.app.cli.OrchestratorCommand;
+import bitsweep.app.cli.ReportCommand;
+import bitsweep.app.cli.StatusCommand;
+import bitsweep.app.cli.TrainCommand;
+import bitsweep.app.cli.ValidateCommand;
+import bitsweep.app.cli.WorkerCommand;
+import bitsweep.app.doctor.DoctorCommand;
+import bitsweep.app.local.RunCommand;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code bitsweep} launcher: collects every module's subcommands. */
+/** Entry point of the {@code bitsweep} launcher: every subcommand is listed here ({@link #subcommands()}). */
 @Command(name = "bitsweep", mixinStandardHelpOptions = true, version = "bitsweep 0.1.0",
         description = "Bayesian Bits mixed-precision quantization and pruning sweeps.")
 public final class Main implements Runnable {
@@ -21,15 +36,20 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        ServiceLoader.load(Subcommand.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparing(c -> c.getClass().getAnnotation(Command.class).name()))
-                .forEach(cli::addSubcommand);
+        subcommands().forEach(cli::addSubcommand);
         // As argparse does for the reference's command lines: a flag given twice takes its last value, so a
         // pasted paper command can be followed by e.g. --epochs 1. (Set after the subcommands: it applies
         // to the hierarchy as it is now.)
         cli.setOverwrittenOptionsAllowed(true);
         return cli;
+    }
+
+    /** The subcommands, alphabetical by name. */
+    public static List<Callable<Integer>> subcommands() {
+        return List.of(new BenchCommand(), new BenchSchedulerCommand(), new CancelCommand(), new CertsCommand(),
+                new DoctorCommand(), new DownloadCommand(), new ExportCommand(), new ExtendCommand(),
+                new NativesCommand(), new OrchestratorCommand(), new ReportCommand(), new RunCommand(),
+                new StatusCommand(), new TrainCommand(), new ValidateCommand(), new WorkerCommand());
     }
 
     public static void main(String[] args) {

@@ -2,6 +2,9 @@ package bitsweep.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -13,5 +16,12 @@ class MainTest {
                 "--optimizer", "Adam", "--epochs", "1");
         Integer epochs = r.subcommand().commandSpec().findOption("--epochs").getValue();
         assertEquals(1, epochs);
+    }
+
+    @Test
+    void theLauncherListsEverySubcommandOnceInAlphabeticalOrder() {
+        List<String> names = new ArrayList<>(Main.commandLine().getSubcommands().keySet());
+        assertEquals(List.of("bench", "bench-scheduler", "cancel", "certs", "doctor", "download", "export", "extend",
+                "natives", "orchestrator", "report", "run", "status", "train", "validate", "worker"), names);
     }
 }

@@ -1,6 +1,6 @@
 package bitsweep.artifact;
 
-import bitsweep.bops.LayerBits;
+import bitsweep.artifact.LayerBits;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package bitsweep.bops;
 
+import bitsweep.artifact.LayerBits;
 import bitsweep.quant.Quantizer;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package bitsweep.nn;
 
+import bitsweep.autograd.ParameterGroup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;

@@ -13,7 +13,7 @@ import bitsweep.quant.GatingMethod;
 import bitsweep.quant.LearnedScale;
 import bitsweep.quant.QuantizerSettings;
 import bitsweep.quant.RegType;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package bitsweep.nn;
 
+import bitsweep.autograd.NoGrad;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,6 +1,6 @@
 package bitsweep.protocol;
 
-import bitsweep.bops.LayerBits;
+import bitsweep.artifact.LayerBits;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package bitsweep.protocol;
 
 import bitsweep.sweep.TrialRecord;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialResult;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -418,7 +418,7 @@ public final class BayesianBitsQuantizer implements Quantizer {
         }
         // indexed assignment copies into the parameter's own (torch-owned) storage; set(float[]) would
         // re-point it at a Java direct buffer. No grad: an in-place write into a leaf is refused otherwise.
-        try (bitsweep.nn.NoGrad ignored = bitsweep.nn.NoGrad.open()) {
+        try (bitsweep.autograd.NoGrad ignored = bitsweep.autograd.NoGrad.open()) {
             range.getArray().set(new NDIndex(0), rangeValue);
             xMin.getArray().set(new NDIndex(0), lo);
         }

@@ -1,6 +1,6 @@
 package bitsweep.quant;
 
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 
 /**
  * Parameter-name suffixes that identify a quantizer parameter's role, and the optimiser group

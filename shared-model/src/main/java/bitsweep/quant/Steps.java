@@ -2,7 +2,7 @@ package bitsweep.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import bitsweep.nn.NoGrad;
+import bitsweep.autograd.NoGrad;
 
 /** Shared float32 arithmetic of the quantizers: PACT clip, the scale chain and STE rounding. */
 final class Steps {

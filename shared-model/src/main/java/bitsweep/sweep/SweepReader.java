@@ -5,7 +5,7 @@ import bitsweep.sweep.SweepDefinition.Choice;
 import bitsweep.sweep.SweepDefinition.Range;
 import bitsweep.sweep.SweepDefinition.Setting;
 import bitsweep.sweep.SweepDefinition.Variant;
-import bitsweep.train.TrialPresets;
+import bitsweep.trial.TrialPresets;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;

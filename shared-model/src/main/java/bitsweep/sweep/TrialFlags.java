@@ -1,7 +1,7 @@
 package bitsweep.sweep;
 
-import bitsweep.train.InvalidTrialConfigException;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.InvalidTrialConfigException;
+import bitsweep.trial.TrialConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;

@@ -1,6 +1,6 @@
 package bitsweep.sweep;
 
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package bitsweep.sweep;
 
-import bitsweep.train.TrialResult;
+import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**

@@ -1,6 +1,6 @@
 package bitsweep.sweep;
 
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import java.util.Map;
 
 /**

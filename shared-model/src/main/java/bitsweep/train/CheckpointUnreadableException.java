@@ -1,5 +1,7 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialFailedException;
+
 /**
  * The checkpoint a trial was asked to resume from cannot be read (corrupt, truncated, not a
  * checkpoint of this trial). Unlike other failures this says nothing about the trial itself: the

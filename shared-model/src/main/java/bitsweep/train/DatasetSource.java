@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialConfig;
 import bitsweep.data.ImageDataset;
 import java.io.IOException;
 

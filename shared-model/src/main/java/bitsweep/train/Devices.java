@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.trial.InvalidTrialConfigException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import bitsweep.natives.GpuNatives;

@@ -1,5 +1,11 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialResult;
+import bitsweep.trial.TrialListener;
+import bitsweep.trial.TrialFailedException;
+import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialCancelledException;
+import bitsweep.trial.CancellationToken;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import bitsweep.artifact.ArtifactIO;
@@ -71,7 +77,7 @@ public final class DjlTrialRunner implements TrialRunner {
              ImageDataset train = open(cfg, true, id);
              ImageDataset test = open(cfg, false, id)) {
             // workers train on their own threads, where PyTorch's grad mode starts on (see NoGrad)
-            bitsweep.nn.NoGrad.resetThread();
+            bitsweep.autograd.NoGrad.resetThread();
             Seeds.seedEngine(cfg.seed(), 0);
             BitsModel model = createModel(cfg, manager, id);
             TrainingSession session = new TrainingSession(id, cfg, model, train, test, manager, listener, cancel,

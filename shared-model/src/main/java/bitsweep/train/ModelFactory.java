@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialConfig;
 import ai.djl.ndarray.NDManager;
 import bitsweep.nn.BitsModel;
 

@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialConfig;
 import java.nio.file.Path;
 
 /**

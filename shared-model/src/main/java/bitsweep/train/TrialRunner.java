@@ -1,5 +1,11 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialResult;
+import bitsweep.trial.TrialListener;
+import bitsweep.trial.TrialFailedException;
+import bitsweep.trial.TrialCancelledException;
+import bitsweep.trial.CancellationToken;
+
 /**
  * Runs one trial to completion on the calling thread (blocking; never call it on an actor
  * dispatcher). Implementations: the real DJL Bayesian Bits trainer, and a simulated trainer for

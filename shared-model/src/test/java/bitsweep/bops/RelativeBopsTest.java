@@ -1,5 +1,6 @@
 package bitsweep.bops;
 
+import bitsweep.artifact.LayerBits;
 import ai.djl.ndarray.NDManager;
 import bitsweep.data.DatasetInfo;
 import bitsweep.nn.BitsModels;

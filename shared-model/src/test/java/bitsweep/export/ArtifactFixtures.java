@@ -20,7 +20,7 @@ import java.util.Random;
  * activations, and activation ranges calibrated on a random batch (80–100 % of the observed
  * maximum, so some values saturate as after training).
  */
-final class ArtifactFixtures {
+public final class ArtifactFixtures {
     static final int[] BITS = {2, 4, 8, 16, 32};
 
     private final Random rng;
@@ -39,7 +39,7 @@ final class ArtifactFixtures {
         this.actIndex = (int) ((seed + 2) % 5);
     }
 
-    static FixedGateArtifact lenet5(long seed) {
+    public static FixedGateArtifact lenet5(long seed) {
         ArtifactFixtures f = new ArtifactFixtures(seed, 0.3);
         f.conv("conv1", FixedGateArtifact.INPUT, 1, 32, 5, 1, 0, true, Activation.RELU, false);
         f.pool("pool1", "conv1", 2, 2, 0);

@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Builds fake staged folders in DJL's cache layout (empty files: the check looks at names only). */
-final class StagedFolders {
+public final class StagedFolders {
     static final NativesLayout LAYOUT = new NativesLayout("2.7.1", "0.36.0", "linux-x86_64");
 
     private StagedFolders() {
     }
 
-    static Path complete(Path root, String flavor) throws IOException {
+    public static Path complete(Path root, String flavor) throws IOException {
         Path dir = LAYOUT.flavorDir(root, flavor);
         Files.createDirectories(dir);
         for (String f : LAYOUT.requiredLibraries(flavor)) {

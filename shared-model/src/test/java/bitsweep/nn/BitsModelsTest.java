@@ -2,7 +2,7 @@ package bitsweep.nn;
 
 import ai.djl.ndarray.NDManager;
 import bitsweep.quant.BayesianBitsQuantizer;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 

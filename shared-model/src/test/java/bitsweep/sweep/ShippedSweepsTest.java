@@ -3,7 +3,7 @@ package bitsweep.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Every file in {@code sweeps/} parses, expands to the documented trial count, and says what it reproduces. */
-class ShippedSweepsTest {
+public class ShippedSweepsTest {
     private static final Map<String, String> ENV = Map.of("IMAGENET_PRETRAINED", "/weights/resnet18.pt");
     private static final Set<Double> PAPER_MU = Set.of(0.01, 0.03, 0.05, 0.07, 0.1, 0.2);
 
-    static Path sweepsDir() {
+    public static Path sweepsDir() {
         String root = System.getProperty("bitsweep.repoRoot");
         assertTrue(root != null, "surefire sets bitsweep.repoRoot");
         return Path.of(root, "sweeps");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

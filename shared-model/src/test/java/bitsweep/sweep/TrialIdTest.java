@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.train.InvalidTrialConfigException;
+import bitsweep.trial.InvalidTrialConfigException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

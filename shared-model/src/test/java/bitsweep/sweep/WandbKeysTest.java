@@ -4,7 +4,7 @@ import static bitsweep.sweep.SweepFileValidationTest.assertProblem;
 import static bitsweep.sweep.SweepFileValidationTest.problems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import bitsweep.train.TrialResult;
+import bitsweep.trial.TrialResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialResult;
+import bitsweep.trial.TrialListener;
+import bitsweep.trial.TrialConfig;
+import bitsweep.trial.CancellationToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.trial.TrialConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -51,13 +51,13 @@ public final class DeviceOptions {
     }
 
     public TrialRunnerFactory runners() {
-        return WorkerCommand.runners(simulate);
+        return TrialRunnerFactory.forSimulateOption(simulate);
     }
 
     /** {@code MIN-MAX} for the simulated trainer, or null for the real one (checked). */
     public String simulate() {
         if (simulate != null) {
-            WorkerCommand.runners(simulate); // reports a malformed value before any process starts
+            TrialRunnerFactory.forSimulateOption(simulate); // reports a malformed value before any process starts
         }
         return simulate;
     }

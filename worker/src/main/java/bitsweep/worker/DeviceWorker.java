@@ -13,13 +13,13 @@ import bitsweep.protocol.WorkerProtocol.Command;
 import bitsweep.protocol.WorkerProtocol.GetWorkerStatus;
 import bitsweep.protocol.WorkerProtocol.SupervisorAvailable;
 import bitsweep.protocol.WorkerProtocol.WorkerStatus;
-import bitsweep.train.CancellationToken;
+import bitsweep.trial.CancellationToken;
 import bitsweep.train.CheckpointUnreadableException;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialCancelledException;
-import bitsweep.train.TrialListener;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialCancelledException;
+import bitsweep.trial.TrialListener;
 import bitsweep.train.TrialRequest;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.TrialResult;
 import bitsweep.train.TrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -571,7 +571,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
             t = t.getCause();
         }
         String m = t.getMessage();
-        return t instanceof bitsweep.train.TrialFailedException && m != null ? m
+        return t instanceof bitsweep.trial.TrialFailedException && m != null ? m
                 : t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 

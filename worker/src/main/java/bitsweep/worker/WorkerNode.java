@@ -1,7 +1,7 @@
 package bitsweep.worker;
 
-import bitsweep.protocol.ClusterConfig;
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.protocol.Termination;
 import java.nio.file.Path;
 import java.time.Duration;

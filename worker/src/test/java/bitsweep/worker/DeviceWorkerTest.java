@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.SupervisorProtocol;
@@ -13,7 +13,7 @@ import bitsweep.protocol.SupervisorProtocol.TrialProgress;
 import bitsweep.protocol.SupervisorProtocol.TrialSucceeded;
 import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -81,9 +81,9 @@ class DeviceWorkerTest {
                 .get(10, TimeUnit.SECONDS);
     }
 
-    private List<bitsweep.train.EpochMetrics> history(TrialSucceeded done) throws Exception {
+    private List<bitsweep.trial.EpochMetrics> history(TrialSucceeded done) throws Exception {
         FileOffer json = done.files().stream().filter(f -> f.name().equals("result.json")).findFirst().orElseThrow();
-        return JSON.readValue(pull(json).toFile(), bitsweep.train.TrialResult.class).history();
+        return JSON.readValue(pull(json).toFile(), bitsweep.trial.TrialResult.class).history();
     }
 
     @Test

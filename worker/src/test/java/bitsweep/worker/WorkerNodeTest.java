@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.io.IOException;
 import java.net.ServerSocket;

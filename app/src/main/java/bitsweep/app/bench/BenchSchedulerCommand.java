@@ -1,21 +1,20 @@
 package bitsweep.app.bench;
 
-import bitsweep.cli.Subcommand;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SweepCompletionHook;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.orchestrator.supervisor.SweepProgress;
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.Termination;
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -63,7 +62,7 @@ import picocli.CommandLine.Option;
                 + "(sum of trial time / (workers x makespan)), ask-to-assignment latency p50/p99, supervisor CPU per "
                 + "trial, heap, journal bytes per trial and the replay time of the finished sweep in a fresh JVM. "
                 + "--scale: 1,000 workers in 4 JVMs, trials of 1-5 s.")
-public final class BenchSchedulerCommand implements Callable<Integer>, Subcommand {
+public final class BenchSchedulerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchSchedulerCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

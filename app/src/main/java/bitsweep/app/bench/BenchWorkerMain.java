@@ -1,6 +1,6 @@
 package bitsweep.app.bench;
 
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
 import bitsweep.worker.sim.SimulatedTrialRunner;

@@ -1,7 +1,6 @@
 package bitsweep.app.doctor;
 
-import bitsweep.cli.Subcommand;
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check this node: Java, DJL engine and natives, GPUs, ONNX Runtime providers, data folders, "
                 + "the cluster port and TLS material. Exit 1 if something needed is broken.")
-public final class DoctorCommand implements Callable<Integer>, Subcommand {
+public final class DoctorCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

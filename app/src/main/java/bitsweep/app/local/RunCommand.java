@@ -1,13 +1,12 @@
 package bitsweep.app.local;
 
-import bitsweep.cli.Subcommand;
-import bitsweep.orchestrator.node.StatusCommand;
+import bitsweep.app.cli.StatusCommand;
 import bitsweep.orchestrator.node.SweepRunOptions;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SweepCompletionHook;
-import bitsweep.protocol.ClusterConfig.HostPort;
-import bitsweep.security.NodeSecurity;
-import bitsweep.security.TlsOptions;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
 import bitsweep.worker.DeviceOptions;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a sweep locally: the supervisor in this process and one worker process per local "
                 + "device slot. Re-running on an existing results folder resumes it (completed trials are kept).")
-public final class RunCommand implements Callable<Integer>, Subcommand {
+public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     SweepRunOptions options;

@@ -1,15 +1,15 @@
 package bitsweep.app.cluster;
 
 import bitsweep.orchestrator.journal.JournalStore;
-import bitsweep.orchestrator.node.OrchestratorCommand;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.app.cli.OrchestratorCommand;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.protocol.Termination;
-import bitsweep.security.NodeSecurity;
-import bitsweep.security.TlsMaterial;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsMaterial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
 import bitsweep.worker.sim.SimulatedTrialRunner;

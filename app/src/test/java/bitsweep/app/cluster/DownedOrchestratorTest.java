@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.Main;
-import bitsweep.orchestrator.node.OrchestratorCommand;
+import bitsweep.app.cli.OrchestratorCommand;
 import bitsweep.orchestrator.supervisor.TrialsFile;
-import bitsweep.protocol.ClusterConfig;
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

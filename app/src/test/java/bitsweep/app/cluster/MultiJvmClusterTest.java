@@ -134,7 +134,7 @@ class MultiJvmClusterTest {
         assertTrue(art.startedAtEpoch() > 1, "the second attempt resumed from a checkpoint, started at epoch "
                 + art.startedAtEpoch());
         Path resultJson = results.resolve("trials").resolve(resumed.get(0).spec().trialId()).resolve("result.json");
-        assertEquals(6, JSON.readValue(resultJson.toFile(), bitsweep.train.TrialResult.class).history().size(),
+        assertEquals(6, JSON.readValue(resultJson.toFile(), bitsweep.trial.TrialResult.class).history().size(),
                 "the whole history, epochs 1-6, is in result.json");
         for (TrialRecord r : records) {
             if (r.attempts() == 1) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
-import bitsweep.security.TlsMaterial;
-import bitsweep.security.certs.ClusterCa;
+import bitsweep.cluster.TlsMaterial;
+import bitsweep.cluster.certs.ClusterCa;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;

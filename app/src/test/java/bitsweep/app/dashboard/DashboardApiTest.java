@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.api.ApiBinding;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;

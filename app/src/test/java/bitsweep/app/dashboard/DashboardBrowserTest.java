@@ -3,7 +3,7 @@ package bitsweep.app.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.worker.sim.SimulatedTrialRunner;

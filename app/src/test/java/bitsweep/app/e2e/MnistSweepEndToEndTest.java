@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.local.LocalRun;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SweepCompletionHook;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;

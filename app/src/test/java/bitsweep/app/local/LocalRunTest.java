@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SweepCompletionHook;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

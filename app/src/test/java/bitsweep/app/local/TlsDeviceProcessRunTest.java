@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.orchestrator.supervisor.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SweepCompletionHook;
-import bitsweep.security.NodeSecurity;
-import bitsweep.security.TlsMaterial;
-import bitsweep.security.certs.ClusterCa;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsMaterial;
+import bitsweep.cluster.certs.ClusterCa;
 import bitsweep.sweep.SweepParser;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcesses.ChildSpec;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.local.RunCommand;
-import bitsweep.orchestrator.node.OrchestratorCommand;
-import bitsweep.security.TlsMaterial;
-import bitsweep.worker.WorkerCommand;
+import bitsweep.app.cli.OrchestratorCommand;
+import bitsweep.cluster.TlsMaterial;
+import bitsweep.app.cli.WorkerCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.api;
 
-import bitsweep.protocol.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;

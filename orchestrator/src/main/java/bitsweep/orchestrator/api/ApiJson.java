@@ -1,9 +1,9 @@
 package bitsweep.orchestrator.api;
 
 import bitsweep.protocol.LiveView;
-import bitsweep.report.ParetoFrontier;
-import bitsweep.report.TrialPoint;
-import bitsweep.report.VariantFrontier;
+import bitsweep.orchestrator.report.ParetoFrontier;
+import bitsweep.orchestrator.report.TrialPoint;
+import bitsweep.orchestrator.report.VariantFrontier;
 import bitsweep.sweep.TrialRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /** The API's JSON documents, shaped from the supervisor's {@link LiveView}. */
-final class ApiJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+public final class ApiJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
     static final List<String> STATES = List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED,
             TrialRecord.FAILED, TrialRecord.CANCELLED);
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
 /** How the control commands report: the supervisor's answer on stdout (exit 0) or why not on stderr. */
-final class ControlOutput {
-    interface Call {
+public final class ControlOutput {
+    public interface Call {
         JsonNode send() throws IOException, InterruptedException;
     }
 
@@ -13,7 +13,7 @@ final class ControlOutput {
     }
 
     /** Exit code 0 when accepted, 1 when the supervisor refused, 2 for bad input or an unreachable API. */
-    static int run(String command, Call call) throws InterruptedException {
+    public static int run(String command, Call call) throws InterruptedException {
         try {
             JsonNode reply = call.send();
             boolean accepted = reply.path("accepted").asBoolean(false);

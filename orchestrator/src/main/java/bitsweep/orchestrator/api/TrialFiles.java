@@ -1,7 +1,7 @@
 package bitsweep.orchestrator.api;
 
 import bitsweep.io.SafeNames;
-import bitsweep.report.ModelFiles;
+import bitsweep.orchestrator.report.ModelFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

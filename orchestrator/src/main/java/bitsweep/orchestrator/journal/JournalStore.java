@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.journal;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.supervisor.Supervisor;
 import bitsweep.orchestrator.supervisor.SupervisorSettings;
-import bitsweep.orchestrator.supervisor.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.protocol.SupervisorProtocol;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.sweep.TrialRecord;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialConfig;
 import java.util.List;
 
 /** The live status line: sweep progress, then per worker its trial, epoch and ETA. */

@@ -2,8 +2,8 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.protocol.LiveView;
 import bitsweep.sweep.TrialRecord;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -31,7 +31,7 @@ import bitsweep.protocol.SupervisorProtocol.WorkerReady;
 import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.TrialResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.protocol.CborSerializable;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialResult;
 import java.util.List;
 
 /** What the supervisor's journal records; replaying these rebuilds {@link SweepState}. */

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import java.nio.file.Path;
 import java.time.Duration;

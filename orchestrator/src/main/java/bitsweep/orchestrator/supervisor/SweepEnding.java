@@ -1,7 +1,8 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
-import bitsweep.report.SweepFinisher;
+import bitsweep.orchestrator.report.SweepFinisher;
 import bitsweep.sweep.TrialRecord;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.sweep.SweepExpander;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.InvalidTrialConfigException;
+import bitsweep.trial.InvalidTrialConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -2,8 +2,8 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**

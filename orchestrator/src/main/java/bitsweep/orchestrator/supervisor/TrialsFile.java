@@ -1,7 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.io.AtomicFiles;
-import bitsweep.report.TrialRecordsReader;
+import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.train.EpochMetrics;
+import bitsweep.trial.EpochMetrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
-import bitsweep.protocol.ClusterConfig.HostPort;
-import bitsweep.security.NodeSecurity;
-import bitsweep.security.TlsMaterial;
-import bitsweep.security.certs.ClusterCa;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsMaterial;
+import bitsweep.cluster.certs.ClusterCa;
 import com.typesafe.config.Config;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.LiveView;
 import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.SupervisorProtocol.ControlReply;

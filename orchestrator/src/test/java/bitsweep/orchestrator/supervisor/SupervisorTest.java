@@ -1,11 +1,12 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.orchestrator.report.SweepCompletion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.SupervisorProtocol;
@@ -13,8 +14,8 @@ import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

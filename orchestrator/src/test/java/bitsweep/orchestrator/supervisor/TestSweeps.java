@@ -2,7 +2,7 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.TrialConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;

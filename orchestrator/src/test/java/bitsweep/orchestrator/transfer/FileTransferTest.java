@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.protocol.ClusterConfig;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import java.nio.file.Files;

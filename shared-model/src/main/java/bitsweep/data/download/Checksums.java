@@ -8,12 +8,12 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /** Digests of files on disk. */
-final class Checksums {
+public final class Checksums {
 
     private Checksums() {
     }
 
-    static String hex(Path file, String algorithm) throws IOException {
+    public static String hex(Path file, String algorithm) throws IOException {
         MessageDigest digest = VerifiedDownload.digest(algorithm);
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -25,7 +25,7 @@ final class Checksums {
     }
 
     /** True when the file exists and has the expected digest. */
-    static boolean matches(Path file, String algorithm, String expectedHex) throws IOException {
+    public static boolean matches(Path file, String algorithm, String expectedHex) throws IOException {
         return Files.isRegularFile(file) && hex(file, algorithm).equalsIgnoreCase(expectedHex);
     }
 }

@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
  * whose entry name passes a filter. Each file is written to a temporary sibling and renamed, so
  * an interrupted extraction leaves no half-written data file.
  */
-final class TarGz {
+public final class TarGz {
 
     private static final int BLOCK = 512;
 
@@ -25,7 +25,7 @@ final class TarGz {
     }
 
     /** Extracts matching entries flat into {@code dir} (base names only); returns the files written. */
-    static List<Path> extract(Path archive, Path dir, Predicate<String> wanted) throws IOException {
+    public static List<Path> extract(Path archive, Path dir, Predicate<String> wanted) throws IOException {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(archive), 1 << 16)) {

@@ -8,10 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.bops.BopsReport;
-import bitsweep.bops.LayerBits;
+import bitsweep.artifact.LayerBits;
 import bitsweep.data.DatasetInfo;
 import bitsweep.nn.BitsModel;
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import java.util.ArrayList;
 import java.util.List;
 

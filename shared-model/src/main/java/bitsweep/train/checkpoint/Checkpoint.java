@@ -1,7 +1,7 @@
 package bitsweep.train.checkpoint;
 
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialConfig;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialConfig;
 import bitsweep.train.optim.GroupedOptimizer.SlotSnapshot;
 import java.util.List;
 import java.util.Map;

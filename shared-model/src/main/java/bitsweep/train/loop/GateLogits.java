@@ -3,7 +3,7 @@ package bitsweep.train.loop;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import bitsweep.nn.BitsModel;
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import bitsweep.quant.ParameterRoles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import bitsweep.nn.NoGrad;
+import bitsweep.autograd.NoGrad;
 
 /**
  * Per-batch (loss, cross-entropy, Σ R) kept on the device and read to the host in blocks. Reading a loss

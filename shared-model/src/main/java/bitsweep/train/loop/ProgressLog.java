@@ -1,7 +1,7 @@
 package bitsweep.train.loop;
 
 import bitsweep.bops.BopsReport;
-import bitsweep.bops.LayerBits;
+import bitsweep.artifact.LayerBits;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;

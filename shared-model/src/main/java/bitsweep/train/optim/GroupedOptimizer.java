@@ -7,7 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

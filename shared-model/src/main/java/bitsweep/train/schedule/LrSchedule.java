@@ -1,6 +1,6 @@
 package bitsweep.train.schedule;
 
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

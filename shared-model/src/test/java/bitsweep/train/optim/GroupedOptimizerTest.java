@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

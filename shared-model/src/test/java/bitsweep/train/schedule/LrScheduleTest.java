@@ -3,7 +3,7 @@ package bitsweep.train.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import bitsweep.nn.ParameterGroup;
+import bitsweep.autograd.ParameterGroup;
 import org.junit.jupiter.api.Test;
 
 class LrScheduleTest {

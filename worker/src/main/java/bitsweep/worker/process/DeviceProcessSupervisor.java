@@ -1,5 +1,6 @@
 package bitsweep.worker.process;
 
+import bitsweep.worker.DeviceProcessMain;
 import bitsweep.worker.process.DeviceProcesses.ChildSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

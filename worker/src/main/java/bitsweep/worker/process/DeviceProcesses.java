@@ -1,7 +1,8 @@
 package bitsweep.worker.process;
 
-import bitsweep.protocol.ClusterConfig.HostPort;
-import bitsweep.security.TlsMaterial;
+import bitsweep.worker.DeviceProcessMain;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.TlsMaterial;
 import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  */
 public record DeviceProcesses(List<HostPort> seeds, HostPort bind, Path scratch, Path logDir, String simulate,
                               String workerHeap, long parentPid, TlsMaterial tls) {
-    public static final String MAIN_CLASS = "bitsweep.worker.process.DeviceProcessMain";
+    public static final String MAIN_CLASS = "bitsweep.worker.DeviceProcessMain";
     /**
      * glibc's mmap threshold for the trainers, unless the environment sets one (docs/training.md, "Memory"):
      * tensors of 16 MiB and more are mapped and returned on free, which cut Bayesian Bits VGG-7's peak RSS

@@ -1,5 +1,6 @@
 package bitsweep.worker.process;
 
+import bitsweep.worker.DeviceProcessMain;
 import java.util.Map;
 
 /** Reads a device process's exit code the way a person wants it in the node's log. */

@@ -1,16 +1,16 @@
 package bitsweep.worker.sim;
 
-import bitsweep.bops.LayerBits;
+import bitsweep.artifact.LayerBits;
 import bitsweep.io.AtomicFiles;
-import bitsweep.train.CancellationToken;
+import bitsweep.trial.CancellationToken;
 import bitsweep.train.CheckpointUnreadableException;
-import bitsweep.train.EpochMetrics;
-import bitsweep.train.TrialCancelledException;
-import bitsweep.train.TrialConfig;
-import bitsweep.train.TrialFailedException;
-import bitsweep.train.TrialListener;
+import bitsweep.trial.EpochMetrics;
+import bitsweep.trial.TrialCancelledException;
+import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialFailedException;
+import bitsweep.trial.TrialListener;
 import bitsweep.train.TrialRequest;
-import bitsweep.train.TrialResult;
+import bitsweep.trial.TrialResult;
 import bitsweep.train.TrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

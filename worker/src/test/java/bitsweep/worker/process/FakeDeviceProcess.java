@@ -1,5 +1,7 @@
 package bitsweep.worker.process;
 
+import bitsweep.worker.DeviceProcessMain;
+
 /**
  * A stand-in device process for supervisor tests (starts in a fraction of a second):
  * <pre>
