@@ -14,4 +14,4 @@ if [ -z "${BITSWEEP_TEST_PG_URL:-}" ]; then
   fi
 fi
 cd "$root"
-exec mvn -B verify "$@"
+exec "$root/scripts/mvn.sh" -B verify "$@"
