@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pekko completes {@code getWhenTerminated()} only after every such callback has run. The node is a real
  * one-node cluster on loopback that joins itself and is downed with Pekko's own {@code Down} command.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class WorkerNodeTest {
     private static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(3);
 

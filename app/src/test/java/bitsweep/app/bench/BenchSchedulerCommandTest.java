@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine;
  * its journal in a fresh JVM), so the benchmark and its measurements keep working. No speed is asserted:
  * the figures depend on the machine.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class BenchSchedulerCommandTest {
     @TempDir
     Path dir;

@@ -21,6 +21,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit code 75, so that systemd, Kubernetes or SLURM restarts it. A real {@code bitsweep orchestrator} process;
  * this test's JVM joins its cluster and downs it, as the split brain resolver of the other side would.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class DownedOrchestratorTest {
     @TempDir
     Path tmp;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * and the sweep completes with nothing lost and no completed trial run again; the sweep's advisory lock, which
  * died with its database session, is taken again.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class JournalOutageTest {
     private static final Logger log = LoggerFactory.getLogger(JournalOutageTest.class);
     private static final String NODE = ClusterTestNode.class.getName();

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal and with PostgreSQL. Everything is asserted on the results folder: trials.jsonl and the artifacts that
  * travelled over the cluster.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class MultiJvmClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NODE = ClusterTestNode.class.getName();

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * after 5 s instead of 20 s: in the first case worker A is downed only after the link is back, and must rejoin
  * before the orchestrator, with only worker B's few remaining trials left, finishes the sweep.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class NetworkPartitionTest {
     private static final Logger log = LoggerFactory.getLogger(NetworkPartitionTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code bitsweep worker} node (its own JVM, as started from a shell) and its device processes: they
  * go down with the node, by SIGTERM forwarding or, when the node is SIGKILLed, by watching its pid.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class NodeSignalsTest {
     @TempDir
     Path tmp;

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * takes the sweep's lock, replays the journal, restores the checkpoints and final models from the database,
  * the workers re-join it, and the sweep completes with no completed trial run again and nobody touching it.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class OrchestratorFailoverTest {
     private static final Logger log = LoggerFactory.getLogger(OrchestratorFailoverTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back byte for byte after the local disk lost it, a replaced copy leaves no orphaned large object, a damaged
  * copy is refused without touching the target, and deletions stay within their sweep and prefix.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class PostgresArtifactsTest {
     @TempDir
     Path tmp;

@@ -30,12 +30,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every endpoint of the dashboard's API against a running sweep with simulated trainers. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung stream or browser must fail, not stall CI
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class DashboardApiTest {
     static final String TOKEN = "test-token-0123456789abcdef";
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CPU worker in one JVM → the real trainer → the completion hook found through META-INF/services →
  * frontier files, ONNX models validated in ONNX Runtime on the full test set, and the report.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class MnistSweepEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

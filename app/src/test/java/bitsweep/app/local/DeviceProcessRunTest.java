@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,6 +35,7 @@ import picocli.CommandLine;
  * {@code bitsweep run --cpu-workers 2 --simulate …} exactly as the CLI runs it (the supervisor in this
  * JVM, one device process per slot), with a device process killed with SIGKILL in the middle of a trial.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class DeviceProcessRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Failure detection and downing tuned down (as ChildJvm.FAST_CLUSTER); device processes inherit them. */

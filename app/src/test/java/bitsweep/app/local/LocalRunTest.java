@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Local mode (what {@code bitsweep run} does): both roles in one JVM, resume and --fresh. */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class LocalRunTest {
     @TempDir
     Path tmp;

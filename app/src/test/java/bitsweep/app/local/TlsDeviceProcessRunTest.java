@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and its device process form a TLS-only cluster and run a simulated trial; the child got the TLS files as
  * system properties and the passwords only through its environment.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class TlsDeviceProcessRunTest {
     private static final String KEYSTORE_SECRET = "node-test-secret-4711";
     private static final String TRUSTSTORE_SECRET = "trust-test-secret-4711";

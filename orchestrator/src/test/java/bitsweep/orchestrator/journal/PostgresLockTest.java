@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code CI=true}): a standby waits while the lock is held and takes it when its holder ends, and every session
  * asks the server to detect a lost client with TCP keepalives, which bounds how long a lost holder keeps it.
  */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class PostgresLockTest {
     private JournalStore.Postgres store;
     private final String sweep = "bitsweep-sweep|lock-" + Long.toHexString(System.nanoTime());

@@ -27,6 +27,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node can neither join it nor (the first and last) deliver a single message to it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class TlsClusterTest {
     private static final Map<String, String> ENV = Map.of(ClusterCa.CA_PASSWORD_ENV, "ca-test-secret",
             TlsMaterial.KEYSTORE_PASSWORD_ENV, "node-test-secret", TlsMaterial.TRUSTSTORE_PASSWORD_ENV,

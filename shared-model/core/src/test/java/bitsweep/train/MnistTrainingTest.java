@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real runner on real MNIST: a short Bayesian Bits LeNet-5 run with the README flags. */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class MnistTrainingTest {
 
     static Path mnist() {

@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The node's supervision of its device processes, with small stand-in child JVMs. */
+@Tag("slow") // in `mvn verify`, not the fast `mvn test` loop (docs/testing.md)
 class DeviceProcessSupervisorTest {
     @TempDir
     Path tmp;
