@@ -7,6 +7,8 @@ import bitsweep.trial.InvalidTrialConfigException;
 import bitsweep.trial.TrialCancelledException;
 import bitsweep.trial.TrialConfig;
 import bitsweep.trial.TrialFailedException;
+import bitsweep.trial.TrialFlag;
+import bitsweep.trial.TrialFlags;
 import bitsweep.trial.TrialListener;
 import bitsweep.train.TrialRequest;
 import bitsweep.trial.TrialResult;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,90 +36,21 @@ import picocli.CommandLine.Spec;
                 "Unset flags take the preset of --experiment (the paper's README command); see docs/training.md."})
 public final class TrainCommand implements Callable<Integer> {
 
-    @Spec
     CommandSpec spec;
 
-    @Option(names = "--experiment", description = "mnist, cifar10 or imagenet (required unless --resume)")
-    String experiment;
-    @Option(names = "--model", description = "lenet5quantized | vggquantized | resnet18 (must match the experiment)")
-    String model;
-    @Option(names = "--data-dir", description = "data folder (default data/<experiment>)")
-    String dataDir;
-    @Option(names = "--method", description = "bayesian_bits")
-    String method;
-    @Option(names = "--gating-method", description = "l0 (sampled hard-concrete gates) or fixed")
-    String gatingMethod;
-    @Option(names = "--gamma-4-init", description = "initial log α_4")
-    Double gamma4Init;
-    @Option(names = "--gamma-8-init", description = "initial log α_8")
-    Double gamma8Init;
-    @Option(names = "--gamma-16-init", description = "initial log α_16")
-    Double gamma16Init;
-    @Option(names = "--gamma-32-init", description = "initial log α_32")
-    Double gamma32Init;
-    @Option(names = "--gating-lambda", description = "MU, regulariser strength")
-    Double gatingLambda;
-    @Option(names = "--learning-rate", description = "weights group LR")
-    Double learningRate;
-    @Option(names = "--learning-rate-q", description = "gates group LR")
-    Double learningRateQ;
-    @Option(names = "--learning-rate-s", description = "ranges group LR")
-    Double learningRateS;
-    @Option(names = "--optimizer", description = "weights group: adam or sgd (Nesterov)")
-    String optimizer;
-    @Option(names = "--optimizer-q", description = "gates group: adam or sgd")
-    String optimizerQ;
-    @Option(names = "--optimizer-s", description = "ranges group: adam or sgd")
-    String optimizerS;
-    @Option(names = "--momentum", description = "Nesterov momentum of sgd groups (default 0.9)")
-    Double momentum;
-    @Option(names = "--batch-size")
-    Integer batchSize;
-    @Option(names = "--epochs", description = "Bayesian Bits epochs")
-    Integer epochs;
-    @Option(names = "--eval-every", description = "evaluate every N epochs (and after the last)")
-    Integer evalEvery;
-    @Option(names = "--learned-scale", description = "range (clip mode), scale or none")
-    String learnedScale;
-    @Option(names = "--include-pruning", arity = "0..1", fallbackValue = "true",
-            description = "channel pruning gates (default true; --include-pruning=false for quantization only)")
-    Boolean includePruning;
-    @Option(names = "--reg-type", description = "bop (paper), const, or bop-exact (expected BOPs; docs/regularisers.md)")
-    String regType;
-    @Option(names = "--lr-schedule", description = "linear | none | multistep:E1:E2… | cosine:ETA_MIN")
-    String lrSchedule;
-    @Option(names = "--fixed-gate-finetune-epochs", description = "fixed-gate fine-tuning epochs after training")
-    Integer fixedGateFinetuneEpochs;
-    @Option(names = "--prune-only", arity = "0..1", fallbackValue = "true")
-    Boolean pruneOnly;
-    @Option(names = "--fixed-8bit", arity = "0..1", fallbackValue = "true")
-    Boolean fixed8bit;
-    @Option(names = "--fixed-48bit", arity = "0..1", fallbackValue = "true")
-    Boolean fixed48bit;
-    @Option(names = "--pretrained", arity = "0..1", fallbackValue = DEFAULT_WEIGHTS, paramLabel = "FILE",
-            description = "ResNet-18: start from pretrained FP32 weights (the reference's bare flag: from "
-                    + "$BITSWEEP_PRETRAINED, else data/pretrained/resnet18.npz; see docs/pretrained.md)")
-    String pretrained;
+    /** picocli hands over the command's model while building it: the trial flags join it, from the flag table. */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        TrialFlagOptions.addTo(spec);
+    }
+
     @Option(names = "--pretrained-weights", paramLabel = "FILE", description = "ResNet-18: the pretrained weights file")
     Path pretrainedWeights;
     @Option(names = "--checkpointing", arity = "0..1", fallbackValue = "true",
             description = "accepted for the reference's command line: gradient checkpointing (memory only, no effect "
                     + "on results); BitSweep trains without it")
     Boolean checkpointing;
-    @Option(names = "--weight-decay", description = "L2 loss term on the weights group (default 0)")
-    Double weightDecay;
-    @Option(names = "--seed", description = "RNG seed (default 0); CPU runs with the same seed repeat exactly")
-    Long seed;
-    @Option(names = "--limit-train", description = "use only the first N training examples")
-    Integer limitTrain;
-    @Option(names = "--limit-test", description = "evaluate only the first N test examples")
-    Integer limitTest;
-    @Option(names = "--checkpoint-every", description = "checkpoint every N epochs (default 1)")
-    Integer checkpointEvery;
-
-    @Option(names = "--gate-samples", description = "ablation: K independent gate samples per step, each on 1/K of "
-            + "the batch (as K DataParallel replicas); default 1")
-    Integer gateSamples;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu() or gpu(N) (default ${DEFAULT-VALUE})")
     String device;
@@ -180,15 +114,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Where the bare {@code --pretrained} looks (an environment variable or system property, else this path). */
-    static final String DEFAULT_WEIGHTS = "\u0000default";
     static final Path DEFAULT_WEIGHTS_PATH = Path.of("data", "pretrained", "resnet18.npz");
 
     /** The weights file of {@code --pretrained[=FILE]} / {@code --pretrained-weights FILE}, checked; or null. */
-    String pretrainedFile() throws IOException {
+    String pretrainedFile(String pretrained) throws IOException {
         if (pretrainedWeights == null && pretrained == null) {
             return null;
         }
-        boolean bare = pretrainedWeights == null && DEFAULT_WEIGHTS.equals(pretrained);
+        boolean bare = pretrainedWeights == null && TrialFlagOptions.BARE.equals(pretrained);
         String configured = ai.djl.util.Utils.getEnvOrSystemProperty("BITSWEEP_PRETRAINED");
         Path file = pretrainedWeights != null ? pretrainedWeights
                 : !bare ? Path.of(pretrained)
@@ -201,20 +134,24 @@ public final class TrainCommand implements Callable<Integer> {
         return file.toString();
     }
 
-    /** The flags as a config; with --resume, the checkpoint's config with the given flags laid over it. */
+    /**
+     * The flags as a config, converted exactly as a sweep file's flags are; with --resume, the
+     * checkpoint's config with the given flags laid over it.
+     */
     TrialConfig config() throws IOException {
-        TrialConfig flags = new TrialConfig(experiment, model, dataDir, method, gatingMethod, gamma4Init, gamma8Init,
-                gamma16Init, gamma32Init, gatingLambda, learningRate, learningRateQ, learningRateS, optimizer,
-                optimizerQ, optimizerS, momentum, batchSize, epochs, evalEvery, learnedScale, includePruning, regType,
-                lrSchedule, fixedGateFinetuneEpochs, pruneOnly, fixed8bit, fixed48bit, pretrainedFile(), weightDecay, seed,
-                limitTrain, limitTest, checkpointEvery, gateSamples);
+        Map<String, Object> given = TrialFlagOptions.given(spec);
+        String pretrained = pretrainedFile((String) given.remove(TrialFlag.PRETRAINED.flagName()));
+        if (pretrained != null) {
+            given.put(TrialFlag.PRETRAINED.flagName(), pretrained);
+        }
+        TrialConfig flags = TrialFlags.fromMap(given);
         if (resume == null) {
             return flags;
         }
         TrialConfig saved = CheckpointIO.read(resume).config();
         ObjectNode merged = DjlTrialRunner.JSON.valueToTree(saved);
-        JsonNode given = DjlTrialRunner.JSON.valueToTree(flags);
-        given.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+        JsonNode over = DjlTrialRunner.JSON.valueToTree(flags);
+        over.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
         return DjlTrialRunner.JSON.treeToValue(merged, TrialConfig.class);
     }
 }

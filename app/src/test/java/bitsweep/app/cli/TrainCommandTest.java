@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.sweep.SweepParser;
 import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialFlag;
+import bitsweep.trial.TrialFlagDocs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class TrainCommandTest {
 
@@ -76,4 +82,45 @@ class TrainCommandTest {
         assertTrue(err.toString().contains("--reg-type: expected one of bop, const, bop-exact, got 'bops'"), err.toString());
         assertTrue(err.toString().contains("--epochs: expected an integer >= 1, got 0"), err.toString());
     }
+
+    @Test
+    void trainOptionsAreBuiltFromTheFlagTable() {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        for (TrialFlag f : TrialFlag.values()) {
+            OptionSpec o = cli.getCommandSpec().findOption("--" + f.flagName());
+            assertTrue(o != null, "no option --" + f.flagName());
+            assertEquals(f.type(), o.type(), f.flagName());
+            assertEquals(TrialFlagDocs.helpWithPresets(f), String.join(" ", o.description()), f.flagName());
+            boolean bare = f.arity() == TrialFlag.Arity.ZERO_OR_ONE;
+            assertEquals(bare ? "0..1" : "1", o.arity().toString(), f.flagName());
+        }
+        // the command's own options are the non-trial ones, plus --help and --version
+        assertEquals(TrialFlag.values().length + 6 + 2, cli.getCommandSpec().options().size());
+    }
+
+    @Test
+    void trainHelpListsEveryTrialFlagWithItsHelpText() {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setUsageHelpWidth(10_000); // one line per option, so the help text can be found whole
+        String usage = cli.getUsageMessage().replaceAll("\\s+", " ");
+        for (TrialFlag f : TrialFlag.values()) {
+            assertTrue(usage.contains("--" + f.flagName()), f.flagName());
+            assertTrue(usage.contains(TrialFlagDocs.helpWithPresets(f)), f.flagName() + " in\n" + usage);
+        }
+    }
+
+    @Test
+    void theCommandLineAndASweepFileTurnTheSameFlagsIntoTheSameConfig() throws Exception {
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs("--experiment=mnist", "--optimizer", "Adam", "--gating-lambda", "0.05",
+                "--include-pruning=false", "--epochs", "3", "--seed", "2", "--reg-type", "BOP-exact");
+        TrialConfig fromSweep = SweepParser.parse("""
+                experiment: mnist
+                method: grid
+                base: {optimizer: Adam, gating-lambda: 0.05, include-pruning: false, epochs: 3, reg-type: BOP-exact}
+                seeds: [2]
+                """, Path.of("same.yaml"), Map.of()).trials().get(0).config();
+        assertEquals(fromSweep, cmd.config().resolved());
+    }
+
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Every setting of one Bayesian Bits trial, named exactly like the {@code bitsweep train} flags
- * (which in turn follow the reference implementation's command line). The same names are the keys
- * of a sweep file's {@code base:} and {@code parameters:} sections, and the JSON form of this record
- * is what travels to workers and into {@code result.json}.
+ * Every setting of one Bayesian Bits trial: one component per {@link TrialFlag}, in the table's order,
+ * with the flag's name as JSON name and the flag's type ({@code TrialFlagTableTest} pins that). The
+ * table, not this record, is where a flag is declared; this record is the typed holder the training
+ * code reads, and its JSON form is what travels to workers, into {@code result.json} and, through
+ * {@code bitsweep.sweep.TrialIds}, into trial ids, so it must not change for existing flags.
  *
  * <p>Boxed fields are nullable: {@code null} means "take the experiment preset" (the paper's README
  * command for that experiment, spec §8.2), see {@link #resolved()}.

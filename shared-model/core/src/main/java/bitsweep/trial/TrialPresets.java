@@ -1,82 +1,133 @@
 package bitsweep.trial;
 
+import static bitsweep.trial.TrialFlag.BATCH_SIZE;
+import static bitsweep.trial.TrialFlag.CHECKPOINT_EVERY;
+import static bitsweep.trial.TrialFlag.DATA_DIR;
+import static bitsweep.trial.TrialFlag.EPOCHS;
+import static bitsweep.trial.TrialFlag.EVAL_EVERY;
+import static bitsweep.trial.TrialFlag.FIXED_48BIT;
+import static bitsweep.trial.TrialFlag.FIXED_8BIT;
+import static bitsweep.trial.TrialFlag.FIXED_GATE_FINETUNE_EPOCHS;
+import static bitsweep.trial.TrialFlag.GAMMA_16_INIT;
+import static bitsweep.trial.TrialFlag.GAMMA_32_INIT;
+import static bitsweep.trial.TrialFlag.GAMMA_4_INIT;
+import static bitsweep.trial.TrialFlag.GAMMA_8_INIT;
+import static bitsweep.trial.TrialFlag.GATE_SAMPLES;
+import static bitsweep.trial.TrialFlag.GATING_LAMBDA;
+import static bitsweep.trial.TrialFlag.GATING_METHOD;
+import static bitsweep.trial.TrialFlag.INCLUDE_PRUNING;
+import static bitsweep.trial.TrialFlag.LEARNED_SCALE;
+import static bitsweep.trial.TrialFlag.LEARNING_RATE;
+import static bitsweep.trial.TrialFlag.LEARNING_RATE_Q;
+import static bitsweep.trial.TrialFlag.LEARNING_RATE_S;
+import static bitsweep.trial.TrialFlag.LR_SCHEDULE;
+import static bitsweep.trial.TrialFlag.METHOD;
+import static bitsweep.trial.TrialFlag.MODEL;
+import static bitsweep.trial.TrialFlag.MOMENTUM;
+import static bitsweep.trial.TrialFlag.OPTIMIZER;
+import static bitsweep.trial.TrialFlag.OPTIMIZER_Q;
+import static bitsweep.trial.TrialFlag.OPTIMIZER_S;
+import static bitsweep.trial.TrialFlag.PRUNE_ONLY;
+import static bitsweep.trial.TrialFlag.REG_TYPE;
+import static bitsweep.trial.TrialFlag.SEED;
+import static bitsweep.trial.TrialFlag.WEIGHT_DECAY;
+
+import bitsweep.trial.TrialChoices.Experiment;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Fills a {@link TrialConfig}: explicit values win, then the experiment's preset (the paper's
  * README command, spec §8.2), then the reference defaults (spec Appendix A). Validates the result
- * and reports every problem at once, each naming the flag and the expected form.
+ * and reports every problem at once, each naming the flag and the expected form. This is the one
+ * validation path of the command line and of sweep files; choices come from the {@link TrialFlag} table.
  */
 public final class TrialPresets {
 
-    public static final Set<String> EXPERIMENTS = Set.of("mnist", "cifar10", "imagenet");
     private static final Pattern MULTISTEP = Pattern.compile("multistep(:\\d+)+");
     private static final Pattern COSINE = Pattern.compile("cosine:[0-9.eE+-]+");
 
     private TrialPresets() {
     }
 
+    /** The experiment of this name (lower case), or an {@link InvalidTrialConfigException} listing them. */
+    public static Experiment experiment(String name) {
+        for (Experiment e : Experiment.values()) {
+            if (e.value().equals(name)) {
+                return e;
+            }
+        }
+        throw new InvalidTrialConfigException(List.of(TrialFlag.EXPERIMENT.choiceProblem(name)));
+    }
+
     /** The model the reference uses for an experiment. */
     public static String modelFor(String experiment) {
-        return switch (experiment) {
-            case "mnist" -> "lenet5quantized";
-            case "cifar10" -> "vggquantized";
-            case "imagenet" -> "resnet18";
-            default -> throw new InvalidTrialConfigException(List.of(
-                    "experiment: expected one of mnist, cifar10, imagenet, got '" + experiment + "'"));
-        };
+        return experiment(experiment).model().value();
     }
 
     static TrialConfig resolve(TrialConfig c) {
         if (c.experiment() == null) {
             throw new InvalidTrialConfigException(List.of("experiment: required (mnist, cifar10 or imagenet)"));
         }
-        String exp = c.experiment().toLowerCase(Locale.ROOT);
-        String model = modelFor(exp);
-        boolean imagenet = exp.equals("imagenet");
-        boolean cifar = exp.equals("cifar10");
-        TrialConfig r = new TrialConfig(
-                exp,
-                choice(or(c.model(), model)),
-                or(c.dataDir(), "data/" + exp),
-                choice(or(c.method(), "bayesian_bits")),
-                choice(or(c.gatingMethod(), "l0")),
-                or(c.gamma4Init(), 6.0),
-                or(c.gamma8Init(), 6.0),
-                or(c.gamma16Init(), imagenet || cifar ? 6.0 : -6.0),
-                or(c.gamma32Init(), cifar ? 6.0 : -6.0),
-                or(c.gatingLambda(), exp.equals("mnist") ? 0.1 : 0.01),
-                or(c.learningRate(), imagenet ? 3e-3 : 1e-3),
-                or(c.learningRateQ(), 1e-3),
-                or(c.learningRateS(), 1e-3),
-                choice(or(c.optimizer(), imagenet ? "sgd" : "adam")),
-                choice(or(c.optimizerQ(), "adam")),
-                choice(or(c.optimizerS(), "adam")),
-                or(c.momentum(), 0.9),
-                or(c.batchSize(), imagenet ? 384 : 128),
-                or(c.epochs(), imagenet ? 30 : cifar ? 300 : 100),
-                or(c.evalEvery(), 1),
-                choice(or(c.learnedScale(), "range")),
-                or(c.includePruning(), true),
-                choice(or(c.regType(), "bop")),
-                or(c.lrSchedule(), imagenet ? "multistep:10:20" : "linear"),
-                or(c.fixedGateFinetuneEpochs(), imagenet ? 10 : 0),
-                or(c.pruneOnly(), false),
-                or(c.fixed8bit(), false),
-                or(c.fixed48bit(), false),
-                c.pretrained(),
-                or(c.weightDecay(), 0.0),
-                or(c.seed(), 0L),
-                c.limitTrain(),
-                c.limitTest(),
-                or(c.checkpointEvery(), 1),
-                or(c.gateSamples(), 1));
-        validate(r, model);
+        Experiment exp = experiment(c.experiment().toLowerCase(Locale.ROOT));
+        Map<String, Object> flags = TrialFlags.toMap(c);
+        for (TrialFlag f : TrialFlag.values()) {
+            // Choices are case-insensitive: the reference's own command lines say Adam and SGD (argparse
+            // lower-cases nothing, its code compares case-insensitively); stored in lower case.
+            if (f.isChoice() && flags.get(f.flagName()) instanceof String v) {
+                flags.put(f.flagName(), v.toLowerCase(Locale.ROOT));
+            }
+        }
+        preset(exp).forEach((f, v) -> flags.putIfAbsent(f.flagName(), v));
+        TrialConfig r = TrialFlags.fromMap(flags);
+        validate(r, exp.model().value());
         return r;
+    }
+
+    /**
+     * What an unset flag becomes in an experiment: its README command (spec §8.2) over the reference
+     * defaults (spec Appendix A). Flags missing here (pretrained, limit-train, limit-test) stay unset.
+     */
+    static Map<TrialFlag, Object> preset(Experiment exp) {
+        boolean imagenet = exp == Experiment.IMAGENET;
+        boolean cifar = exp == Experiment.CIFAR10;
+        Map<TrialFlag, Object> p = new EnumMap<>(TrialFlag.class);
+        p.put(MODEL, exp.model().value());
+        p.put(DATA_DIR, "data/" + exp.value());
+        p.put(METHOD, "bayesian_bits");
+        p.put(GATING_METHOD, "l0");
+        p.put(GAMMA_4_INIT, 6.0);
+        p.put(GAMMA_8_INIT, 6.0);
+        p.put(GAMMA_16_INIT, imagenet || cifar ? 6.0 : -6.0);
+        p.put(GAMMA_32_INIT, cifar ? 6.0 : -6.0);
+        p.put(GATING_LAMBDA, exp == Experiment.MNIST ? 0.1 : 0.01);
+        p.put(LEARNING_RATE, imagenet ? 3e-3 : 1e-3);
+        p.put(LEARNING_RATE_Q, 1e-3);
+        p.put(LEARNING_RATE_S, 1e-3);
+        p.put(OPTIMIZER, imagenet ? "sgd" : "adam");
+        p.put(OPTIMIZER_Q, "adam");
+        p.put(OPTIMIZER_S, "adam");
+        p.put(MOMENTUM, 0.9);
+        p.put(BATCH_SIZE, imagenet ? 384 : 128);
+        p.put(EPOCHS, imagenet ? 30 : cifar ? 300 : 100);
+        p.put(EVAL_EVERY, 1);
+        p.put(LEARNED_SCALE, "range");
+        p.put(INCLUDE_PRUNING, true);
+        p.put(REG_TYPE, "bop");
+        p.put(LR_SCHEDULE, imagenet ? "multistep:10:20" : "linear");
+        p.put(FIXED_GATE_FINETUNE_EPOCHS, imagenet ? 10 : 0);
+        p.put(PRUNE_ONLY, false);
+        p.put(FIXED_8BIT, false);
+        p.put(FIXED_48BIT, false);
+        p.put(WEIGHT_DECAY, 0.0);
+        p.put(SEED, 0L);
+        p.put(CHECKPOINT_EVERY, 1);
+        p.put(GATE_SAMPLES, 1);
+        return p;
     }
 
     private static void validate(TrialConfig r, String expectedModel) {
@@ -84,13 +135,15 @@ public final class TrialPresets {
         if (!r.model().equals(expectedModel)) {
             errors.add("model: experiment " + r.experiment() + " uses '" + expectedModel + "', got '" + r.model() + "'");
         }
-        oneOf(errors, "method", r.method(), "bayesian_bits");
-        oneOf(errors, "gating-method", r.gatingMethod(), "l0", "fixed");
-        oneOf(errors, "optimizer", r.optimizer(), "adam", "sgd");
-        oneOf(errors, "optimizer-q", r.optimizerQ(), "adam", "sgd");
-        oneOf(errors, "optimizer-s", r.optimizerS(), "adam", "sgd");
-        oneOf(errors, "learned-scale", r.learnedScale(), "range", "scale", "none");
-        oneOf(errors, "reg-type", r.regType(), "bop", "const", "bop-exact");
+        for (TrialFlag f : TrialFlag.values()) {
+            // the model is checked above, more strictly: it must be the experiment's
+            if (f.isChoice() && f != MODEL) {
+                String problem = f.choiceProblem((String) TrialFlags.get(r, f));
+                if (problem != null) {
+                    errors.add(problem);
+                }
+            }
+        }
         finite(errors, "gamma-4-init", r.gamma4Init());
         finite(errors, "gamma-8-init", r.gamma8Init());
         finite(errors, "gamma-16-init", r.gamma16Init());
@@ -139,15 +192,6 @@ public final class TrialPresets {
         }
     }
 
-    private static void oneOf(List<String> errors, String flag, String value, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(value)) {
-                return;
-            }
-        }
-        errors.add(flag + ": expected one of " + String.join(", ", allowed) + ", got '" + value + "'");
-    }
-
     private static void finite(List<String> errors, String flag, double v) {
         if (!Double.isFinite(v)) {
             errors.add(flag + ": expected a finite number, got " + v);
@@ -170,17 +214,5 @@ public final class TrialPresets {
         if (v < min) {
             errors.add(flag + ": expected an integer >= " + min + ", got " + v);
         }
-    }
-
-    /**
-     * Choices are case-insensitive: the reference's own command lines say {@code Adam} and {@code SGD}
-     * (argparse lower-cases nothing, its code compares case-insensitively); stored in lower case.
-     */
-    private static String choice(String value) {
-        return value == null ? null : value.toLowerCase(Locale.ROOT);
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
     }
 }

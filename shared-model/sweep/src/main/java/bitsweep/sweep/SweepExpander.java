@@ -7,6 +7,8 @@ import bitsweep.sweep.SweepDefinition.Setting;
 import bitsweep.sweep.SweepDefinition.Variant;
 import bitsweep.trial.InvalidTrialConfigException;
 import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialFlag;
+import bitsweep.trial.TrialFlags;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -171,7 +173,7 @@ public final class SweepExpander {
     }
 
     private static Object draw(Range r, SplittableRandom rng) {
-        Class<?> type = TrialFlags.TYPES.get(r.flag());
+        Class<?> type = TrialFlag.named(r.flag()).type();
         double v = switch (r.distribution()) {
             case "int_uniform" -> (double) ((long) r.min() + rng.nextLong((long) r.max() - (long) r.min() + 1));
             case "log_uniform_values" -> Math.exp(Math.log(r.min()) + rng.nextDouble() * (Math.log(r.max())

@@ -5,7 +5,7 @@ import bitsweep.sweep.SweepDefinition.Choice;
 import bitsweep.sweep.SweepDefinition.Range;
 import bitsweep.sweep.SweepDefinition.Setting;
 import bitsweep.sweep.SweepDefinition.Variant;
-import bitsweep.trial.TrialPresets;
+import bitsweep.trial.TrialFlag;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,6 +55,7 @@ final class SweepReader {
             "seed", "list trial seeds in 'seeds: [..]', at the top level or inside a variant for that variant only "
                     + "(the top-level 'seed' is the sampling seed of method: random)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> EXPERIMENTS = Set.copyOf(TrialFlag.EXPERIMENT.choices());
 
     private final Problems problems;
     private final EnvExpander env;
@@ -93,13 +94,13 @@ final class SweepReader {
         NodeTuple exp = top.get("experiment");
         if (exp == null) {
             problems.add(Pos.of(root), "missing required key 'experiment'; expected one of "
-                    + String.join(", ", new TreeSet<>(TrialPresets.EXPERIMENTS)));
+                    + String.join(", ", new TreeSet<>(EXPERIMENTS)));
         } else {
             experiment = string(exp.getValueNode(), "experiment");
-            if (experiment != null && !TrialPresets.EXPERIMENTS.contains(experiment)) {
+            if (experiment != null && !EXPERIMENTS.contains(experiment)) {
                 problems.add(Pos.of(exp.getValueNode()), "experiment: expected one of "
-                        + String.join(", ", new TreeSet<>(TrialPresets.EXPERIMENTS)) + ", got '" + experiment + "'"
-                        + hint(experiment, TrialPresets.EXPERIMENTS));
+                        + String.join(", ", new TreeSet<>(EXPERIMENTS)) + ", got '" + experiment + "'"
+                        + hint(experiment, EXPERIMENTS));
                 experiment = null;
             }
         }
@@ -304,17 +305,17 @@ final class SweepReader {
     }
 
     private Axis readRange(String flag, Map<String, NodeTuple> spec, Pos pos, String distribution, String where) {
-        Class<?> type = TrialFlags.TYPES.get(flag);
+        Class<?> type = TrialFlag.named(flag).type();
         boolean integral = distribution.equals("int_uniform");
         if (!integral && type != Double.class) {
             problems.add(pos, where + ": distribution '" + distribution + "' samples real numbers but '" + flag
-                    + "' expects " + TrialFlags.describe(type)
+                    + "' expects " + TrialFlag.named(flag).expected()
                     + (type == Integer.class || type == Long.class ? "; use int_uniform" : "; use values: [..]"));
             return null;
         }
         if (integral && type != Double.class && type != Integer.class && type != Long.class) {
             problems.add(pos, where + ": int_uniform samples integers but '" + flag + "' expects "
-                    + TrialFlags.describe(type) + "; use values: [..]");
+                    + TrialFlag.named(flag).expected() + "; use values: [..]");
             return null;
         }
         Double min = bound(spec, "min", pos, where, integral);
@@ -555,9 +556,9 @@ final class SweepReader {
     }
 
     private boolean checkFlagName(String flag, Node keyNode, String where) {
-        if (!TrialFlags.TYPES.containsKey(flag)) {
+        if (TrialFlag.named(flag) == null) {
             problems.add(Pos.of(keyNode), where + ": unknown flag '" + flag + "'"
-                    + hint(flag, TrialFlags.TYPES.keySet()) + " (expected a 'bitsweep train' flag such as "
+                    + hint(flag, TrialFlag.names()) + " (expected a 'bitsweep train' flag such as "
                     + "gating-lambda, epochs, include-pruning)");
             return false;
         }
@@ -571,7 +572,7 @@ final class SweepReader {
 
     /** Converts a scalar to the Java type of a trainer flag; null (after reporting) when it does not fit. */
     private Object flagValue(String flag, Node node) {
-        Class<?> type = TrialFlags.TYPES.get(flag);
+        Class<?> type = TrialFlag.named(flag).type();
         if (type == Double.class) {
             return number(node, flag);
         }

@@ -1,6 +1,7 @@
 package bitsweep.sweep;
 
 import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialFlags;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;

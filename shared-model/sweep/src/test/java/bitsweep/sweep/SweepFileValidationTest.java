@@ -530,4 +530,18 @@ class SweepFileValidationTest {
         assertTrue(p.get(2).startsWith("bad.yaml:8:19: gating-lambda"), p.get(2));
         assertTrue(p.get(3).startsWith("bad.yaml:9:1: unknown top-level key"), p.get(3));
     }
+
+    @Test
+    void aChoiceOutsideTheFlagTableGetsTheSameMessageAsOnTheCommandLine() {
+        List<String> p = problems("""
+                experiment: mnist
+                method: grid
+                base:
+                  reg-type: bops
+                  optimizer: Adam
+                """);
+        assertEquals(1, p.size(), String.join("\n", p)); // Adam is fine: choices are case-insensitive everywhere
+        assertProblem(p, "4:13", "reg-type: expected one of bop, const, bop-exact, got 'bops'");
+    }
+
 }

@@ -1,0 +1,66 @@
+package bitsweep.trial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The flag table is the one declaration: {@link TrialConfig} must match it, entry for component. */
+class TrialFlagTableTest {
+
+    /** "name type componentName" per component / per table entry, in order. */
+    private static List<String> describe(RecordComponent[] components) {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : components) {
+            // the annotation sits on the accessor (and field), not on the record component itself
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+            out.add((p == null ? "(no @JsonProperty)" : p.value()) + " " + c.getType().getSimpleName() + " "
+                    + c.getName());
+        }
+        return out;
+    }
+
+    @Test
+    void everyTrialConfigComponentHasExactlyOneFlagTableEntry() {
+        List<String> table = Stream.of(TrialFlag.values())
+                .map(f -> f.flagName() + " " + f.type().getSimpleName() + " " + f.componentName()).toList();
+        assertEquals(table, describe(TrialConfig.class.getRecordComponents()),
+                "TrialConfig's components (JSON name, type, name, order) must match the TrialFlag table; "
+                        + "a new flag goes into both, at the same position");
+    }
+
+    @Test
+    void everyChoiceFlagsHelpNamesEachOfItsChoices() {
+        for (TrialFlag f : TrialFlag.values()) {
+            for (String choice : f.choices()) {
+                assertTrue(f.help().contains(choice), f.flagName() + ": help does not mention '" + choice + "'");
+            }
+        }
+    }
+
+    @Test
+    void helpTextsAreOneLineAndSafeInPicocliAndMarkdown() {
+        for (TrialFlag f : TrialFlag.values()) {
+            String h = f.help();
+            assertFalse(h.isBlank(), f.flagName());
+            // picocli formats descriptions (%n, ${VAR}); a markdown cell ends at a newline
+            assertFalse(h.contains("%") || h.contains("${") || h.contains("\n") || h.contains("@|"),
+                    f.flagName() + ": " + h);
+        }
+    }
+
+    @Test
+    void choiceProblemsNameTheFlagAndTheDeclaredChoices() {
+        assertEquals("reg-type: expected one of bop, const, bop-exact, got 'bops'",
+                TrialFlag.REG_TYPE.choiceProblem("bops"));
+        assertEquals(null, TrialFlag.OPTIMIZER.choiceProblem("sgd"));
+        assertEquals(null, TrialFlag.LR_SCHEDULE.choiceProblem("anything"), "not a choice flag");
+        assertEquals(List.of("adam", "sgd"), TrialFlag.OPTIMIZER_S.choices());
+    }
+}
