@@ -1,4 +1,4 @@
-package bitsweep.orchestrator.transfer;
+package bitsweep.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.cluster.ClusterConfig;
-import bitsweep.protocol.FileOffer;
-import bitsweep.protocol.FileTransfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
