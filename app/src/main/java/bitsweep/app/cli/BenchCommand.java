@@ -1,9 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.train.DjlTrialRunner;
+import bitsweep.io.Json;
 import bitsweep.train.Devices;
 import bitsweep.train.bench.Bench;
 import bitsweep.train.bench.BenchReport;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -56,8 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, vggRuns, batchSize, mnistDir,
                 Devices.select(device)));
         if (json) {
-            out.println(DjlTrialRunner.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(r));
+            out.println(Json.PRETTY_NON_NULL.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
             out.printf(Locale.ROOT, "data: %s, batch %d, %d batches/epoch, device %s%n", r.data(), r.batchSize(),
                     r.batchesPerEpoch(), r.device());

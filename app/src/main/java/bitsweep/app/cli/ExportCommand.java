@@ -8,8 +8,7 @@ import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.data.Datasets;
 import bitsweep.data.ImageDataset;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import bitsweep.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,8 +55,6 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "validate on at most N test examples (0 = all)")
     int limit;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Override
     public Integer call() throws IOException {
         if (opset != 21 && opset != 13) {
@@ -95,7 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
             report.put("validation", result);
             status = ValidationResult.PASS.equals(result.status()) ? 0 : 1;
         }
-        spec.commandLine().getOut().println(JSON.writeValueAsString(report));
+        spec.commandLine().getOut().println(Json.PRETTY.writeValueAsString(report));
         spec.commandLine().getOut().flush();
         return status;
     }

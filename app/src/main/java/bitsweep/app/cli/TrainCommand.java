@@ -1,5 +1,6 @@
 package bitsweep.app.cli;
 
+import bitsweep.io.Json;
 import bitsweep.natives.GpuNatives;
 import bitsweep.trial.CancellationToken;
 import bitsweep.train.DjlTrialRunner;
@@ -212,9 +213,9 @@ public final class TrainCommand implements Callable<Integer> {
             return flags;
         }
         TrialConfig saved = CheckpointIO.read(resume).config();
-        ObjectNode merged = DjlTrialRunner.JSON.valueToTree(saved);
-        JsonNode given = DjlTrialRunner.JSON.valueToTree(flags);
+        ObjectNode merged = Json.PRETTY_NON_NULL.valueToTree(saved);
+        JsonNode given = Json.PRETTY_NON_NULL.valueToTree(flags);
         given.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
-        return DjlTrialRunner.JSON.treeToValue(merged, TrialConfig.class);
+        return Json.PRETTY_NON_NULL.treeToValue(merged, TrialConfig.class);
     }
 }

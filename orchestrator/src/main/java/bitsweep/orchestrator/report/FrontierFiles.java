@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.report;
 
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class FrontierFiles {
     public static void write(Path dir, SweepReport report) throws IOException {
         List<FrontierRow> rows = rows(report);
         AtomicFiles.writeString(dir.resolve(CSV), csv(rows));
-        AtomicFiles.writeBytes(dir.resolve(JSON), ReportJson.PRETTY.writeValueAsBytes(json(report)));
+        AtomicFiles.writeBytes(dir.resolve(JSON), Json.PRETTY.writeValueAsBytes(json(report)));
     }
 
     static List<FrontierRow> rows(SweepReport report) {

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.report;
 
+import bitsweep.io.Json;
 import bitsweep.sweep.TrialRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class TrialRecordsReader {
     private static TrialRecord parseLine(Path file, int lineNo, String line) throws IOException {
         TrialRecord record;
         try {
-            record = ReportJson.COMPACT.readValue(line, TrialRecord.class);
+            record = Json.MAPPER.readValue(line, TrialRecord.class);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ":" + lineNo + ": not a trial record (expected one TrialRecord JSON object"
                     + " per line): " + e.getOriginalMessage(), e);
