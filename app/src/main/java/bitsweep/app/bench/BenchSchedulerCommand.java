@@ -13,8 +13,8 @@ import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.Termination;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
-import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.io.File;
@@ -189,7 +189,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
         double jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1000.0;
         double gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum() / 1000.0;
-        Result r = new Result(trials, done.count(TrialRecord.COMPLETED), done.count(TrialRecord.FAILED), total, nJvms,
+        Result r = new Result(trials, done.count(TrialStatus.COMPLETED), done.count(TrialStatus.FAILED), total, nJvms,
                 min, max, store instanceof JournalStore.Embedded ? "embedded" : "postgresql", makespan,
                 busy / (total * makespan), lat.p50(), lat.p99(), lat.warmP50(), lat.warmP99(),
                 cpuNanos / 1e6 / trials,

@@ -15,6 +15,7 @@ import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         ApiBinding api = options.api();
         SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
                 seedList, minWorkers, options.statusInterval(), security, standby, api);
-        return done.count("failed") == 0 ? 0 : 1;
+        return done.count(TrialStatus.FAILED) == 0 ? 0 : 1;
     }
 
     /** Starts a plain-TCP orchestrator node (tests on loopback) and blocks until its sweep is complete. */

@@ -2,9 +2,10 @@ package bitsweep.app.cli;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,9 +59,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     public static String render(List<TrialRecord> records) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String s : List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED, TrialRecord.FAILED,
-                TrialRecord.CANCELLED)) {
+        Map<TrialStatus, Integer> counts = new EnumMap<>(TrialStatus.class);
+        for (TrialStatus s : TrialStatus.values()) {
             counts.put(s, 0);
         }
         // trial ids and variants are as long as the sweep makes them: size those columns to fit

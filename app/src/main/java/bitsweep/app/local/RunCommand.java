@@ -9,6 +9,7 @@ import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.DeviceOptions;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceSlot;
@@ -68,6 +69,6 @@ public final class RunCommand implements Callable<Integer> {
                 SweepCompletionHook.discovered(), onDeviceProcessesStarted, security, api);
         System.out.print(StatusCommand.render(done.trials(), sweep.metric()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
-        return done.count("failed") == 0 ? 0 : 1;
+        return done.count(TrialStatus.FAILED) == 0 ? 0 : 1;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class BenchSchedulerCommandTest {
         // the replaying supervisor found the 300 trials done and ran the one it was given on top
         List<TrialRecord> records = TrialsFile.read(dir.resolve("results").resolve(TrialsFile.NAME));
         assertEquals(301, records.size());
-        assertTrue(records.stream().allMatch(t -> t.status().equals(TrialRecord.COMPLETED)));
+        assertTrue(records.stream().allMatch(t -> t.status().equals(TrialStatus.COMPLETED)));
         assertEquals("bench-000300", records.get(300).spec().trialId());
     }
 

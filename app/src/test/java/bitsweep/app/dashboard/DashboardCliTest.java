@@ -7,6 +7,7 @@ import bitsweep.app.Main;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -76,8 +77,8 @@ class DashboardCliTest {
             assertTrue(unreachable.err().contains("cannot reach http://127.0.0.1:1"), unreachable.err());
 
             SweepCompletion done = s.completion().get(60, TimeUnit.SECONDS);
-            assertEquals(5, done.count(TrialRecord.COMPLETED));
-            assertEquals(1, done.count(TrialRecord.CANCELLED));
+            assertEquals(5, done.count(TrialStatus.COMPLETED));
+            assertEquals(1, done.count(TrialStatus.CANCELLED));
         }
     }
 

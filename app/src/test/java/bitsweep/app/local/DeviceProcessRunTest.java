@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcessSupervisor.Exit;
 import bitsweep.worker.sim.SimulatedTrialRunner;
@@ -147,9 +148,9 @@ class DeviceProcessRunTest {
         assertEquals(0, exit.get(4, TimeUnit.MINUTES), "run exits 0: every trial completed");
         Map<String, TrialRecord> records = new HashMap<>();
         TrialsFile.read(results.resolve(TrialsFile.NAME)).forEach(r -> records.put(r.spec().trialId(), r));
-        assertEquals(TrialRecord.COMPLETED, records.get(killed).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(killed).status());
         assertEquals(2, records.get(killed).attempts(), "the killed attempt counted once: " + records.get(killed));
-        assertEquals(TrialRecord.COMPLETED, records.get(other).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(other).status());
         assertEquals(1, records.get(other).attempts(), "the other device's trial was untouched: " + records.get(other));
         JsonNode resumed = JSON.readTree(results.resolve("trials").resolve(killed).resolve(SimulatedTrialRunner.ARTIFACT)
                 .toFile());
@@ -204,7 +205,7 @@ class DeviceProcessRunTest {
         assertEquals(0, exit, "run exits 0: every trial completed");
         Map<String, TrialRecord> records = new HashMap<>();
         TrialsFile.read(results.resolve(TrialsFile.NAME)).forEach(r -> records.put(r.spec().trialId(), r));
-        assertEquals(TrialRecord.COMPLETED, records.get(stuck).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(stuck).status());
         assertEquals(2, records.get(stuck).attempts(), "aborted once, finished on the retry: " + records.get(stuck));
         assertEquals(1, records.get(ids.get(1)).attempts(), records.get(ids.get(1)).toString());
         DeviceProcessSupervisor s = supervisor.get();

@@ -5,7 +5,7 @@ import bitsweep.protocol.LiveView;
 import bitsweep.orchestrator.report.ParetoFrontier;
 import bitsweep.orchestrator.report.TrialPoint;
 import bitsweep.orchestrator.report.VariantFrontier;
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -16,9 +16,6 @@ import java.util.function.Predicate;
 
 /** The API's JSON documents, shaped from the supervisor's {@link LiveView}. */
 public final class ApiJson {
-    static final List<String> STATES = List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED,
-            TrialRecord.FAILED, TrialRecord.CANCELLED);
-
     private ApiJson() {
     }
 
@@ -32,7 +29,9 @@ public final class ApiJson {
         n.put("complete", v.complete());
         n.put("total", v.trials().size());
         ObjectNode counts = n.putObject("counts");
-        STATES.forEach(s -> counts.put(s, v.count(s)));
+        for (TrialStatus s : TrialStatus.values()) {
+            counts.put(s.text(), v.count(s));
+        }
         n.put("etaSeconds", v.etaSeconds());
         n.put("workers", v.workers().size());
         n.put("ignoredMessages", v.ignored());
@@ -79,7 +78,7 @@ public final class ApiJson {
     static ArrayNode frontier(LiveView v) {
         Map<String, List<TrialPoint>> byVariant = new TreeMap<>();
         for (LiveView.Trial t : v.trials()) {
-            if (TrialRecord.COMPLETED.equals(t.status()) && t.top1() != null && t.relativeBops() != null
+            if (t.status() == TrialStatus.COMPLETED && t.top1() != null && t.relativeBops() != null
                     && Double.isFinite(t.top1()) && Double.isFinite(t.relativeBops())) {
                 String variant = t.variant() == null || t.variant().isBlank() ? TrialPoint.DEFAULT_VARIANT : t.variant();
                 byVariant.computeIfAbsent(variant, k -> new ArrayList<>()).add(new TrialPoint(t.trialId(), variant,

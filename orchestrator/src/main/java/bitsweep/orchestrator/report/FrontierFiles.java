@@ -2,6 +2,7 @@ package bitsweep.orchestrator.report;
 
 import bitsweep.io.AtomicFiles;
 import bitsweep.io.Json;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class FrontierFiles {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("sweep", report.sweep());
         doc.put("experiment", report.experiment());
-        doc.put("completedTrials", report.count(bitsweep.sweep.TrialRecord.COMPLETED));
+        doc.put("completedTrials", report.count(TrialStatus.COMPLETED));
         List<Map<String, Object>> variants = new ArrayList<>();
         for (VariantFrontier f : report.frontiers()) {
             Map<String, Object> v = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package bitsweep.orchestrator.report;
 
 import bitsweep.io.Json;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class TrialRecordsReader {
             throw new IOException(file + ":" + lineNo + ": trial " + record.spec().trialId() + " has no status"
                     + " (expected completed, failed, cancelled, queued or running)");
         }
-        if (TrialRecord.COMPLETED.equals(record.status()) && record.result() == null) {
+        if (record.status() == TrialStatus.COMPLETED && record.result() == null) {
             throw new IOException(file + ":" + lineNo + ": trial " + record.spec().trialId()
                     + " is completed but has no result");
         }
