@@ -50,9 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (runs < 3 || batches < 1 || vggBatches < 1 || vggRuns < 1 || batchSize < 1) {
-            spec.commandLine().getErr().println("bitsweep bench: --runs must be >= 3 and --batches, --vgg-batches, "
-                    + "--vgg-runs, --batch-size >= 1");
-            return 2;
+            throw new IllegalArgumentException("--runs must be >= 3 and --batches, --vgg-batches, --vgg-runs, "
+                    + "--batch-size >= 1");
         }
         BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, vggRuns, batchSize, mnistDir,
                 Devices.select(device)));

@@ -58,22 +58,23 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (opset != 21 && opset != 13) {
-            return fail("--opset: expected 21 or 13, got " + opset);
+            throw new IllegalArgumentException("--opset: expected 21 or 13, got " + opset);
         }
         if (validate && dataDir == null) {
-            return fail("--validate needs --data-dir (the folder with the test set)");
+            throw new IllegalArgumentException("--validate needs --data-dir (the folder with the test set)");
         }
+        // the catches below name what was being done; an unreadable input is bad input here (exit 2)
         FixedGateArtifact artifact;
         try {
             artifact = ArtifactIO.read(artifactFile);
         } catch (IOException e) {
-            return fail("cannot read artifact " + artifactFile + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read artifact " + artifactFile + ": " + e.getMessage(), e);
         }
         ExportSummary summary;
         try {
             summary = OnnxExporter.export(artifact, out, opset, !fp32);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return fail("cannot export " + artifactFile + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot export " + artifactFile + ": " + e.getMessage(), e);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("export", summary);
@@ -83,7 +84,8 @@ public final class ExportCommand implements Callable<Integer> {
             try {
                 test = Datasets.open(artifact.experiment(), dataDir, false);
             } catch (IOException e) {
-                return fail("cannot open the " + artifact.experiment() + " test set in " + dataDir + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot open the " + artifact.experiment() + " test set in "
+                        + dataDir + ": " + e.getMessage(), e);
             }
             ValidationResult result;
             try (test) {
@@ -95,11 +97,5 @@ public final class ExportCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(Json.PRETTY.writeValueAsString(report));
         spec.commandLine().getOut().flush();
         return status;
-    }
-
-    private int fail(String message) {
-        spec.commandLine().getErr().println("bitsweep export: " + message);
-        spec.commandLine().getErr().flush();
-        return 2;
     }
 }

@@ -30,8 +30,7 @@ public final class ExtendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mus.isEmpty() && seeds.isEmpty()) {
-            System.err.println("bitsweep extend: give --mu and/or --seeds");
-            return 2;
+            throw new IllegalArgumentException("give --mu and/or --seeds");
         }
         return ControlOutput.run("extend", () -> {
             ObjectNode body = Json.MAPPER.createObjectNode();

@@ -32,8 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
             return bitsweep.orchestrator.api.ApiStatus.print(url, System.getenv());
         }
         if (resultsDir == null) {
-            System.err.println("bitsweep status: give RESULTS_DIR or --url URL");
-            return 2;
+            throw new IllegalArgumentException("give RESULTS_DIR or --url URL");
         }
         Path file = resultsDir.resolve(TrialsFile.NAME);
         if (!Files.exists(file)) {

@@ -8,7 +8,6 @@ import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
-import bitsweep.sweep.SweepFileException;
 import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.DeviceOptions;
 import bitsweep.worker.process.DeviceProcessSupervisor;
@@ -44,18 +43,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (SweepFileException e) {
-            System.err.println(e.getMessage()); // already names file:line:column
-            return 2;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("bitsweep run: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private Integer execute() throws Exception {
         NodeSecurity security = tlsOptions.resolve("run", List.of(new HostPort("127.0.0.1", 0)), System.getenv());
         Sweep sweep = options.sweep();
         List<DeviceSlot> slots = deviceOptions.slots();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A small run of the scheduler benchmark (a few hundred trials on 50 simulated workers, then the replay of
@@ -34,7 +34,7 @@ class BenchSchedulerCommandTest {
         args.addAll(List.of(extra));
         BenchSchedulerCommand command = new BenchSchedulerCommand();
         command.env = env;
-        assertEquals(0, new CommandLine(command).execute(args.toArray(String[]::new)));
+        assertEquals(0, Cli.commandLine(command).execute(args.toArray(String[]::new)));
         return new ObjectMapper().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
                 .readValue(json.toFile(), BenchSchedulerCommand.Result.class);
     }

@@ -122,7 +122,7 @@ class DashboardCliTest {
             port = free.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port;
-        var exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> new picocli.CommandLine(
+        var exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> bitsweep.app.cli.Cli.commandLine(
                 new bitsweep.app.local.RunCommand()).execute(yaml.toString(), "--results", tmp.resolve("r").toString(),
                 "--cpu-workers", "1", "--simulate", "4000-4000", "--worker-heap", "256m", "--http", "127.0.0.1:" + port));
         var seen = DashboardApiTest.awaitJson(new Http(url, null), "/api/workers", w -> w.size() == 1 && w.get(0).hasNonNull("trialId"), "a device process runs a trial");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bitsweep run --cpu-workers 2 --simulate …} exactly as the CLI runs it (the supervisor in this
@@ -111,7 +111,7 @@ class DeviceProcessRunTest {
         AtomicReference<DeviceProcessSupervisor> supervisor = new AtomicReference<>();
         run.onDeviceProcessesStarted = supervisor::set;
         // 6 epochs of 1.5 s: long enough to kill one trial after its first checkpoint while the other runs
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(run).execute(
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Cli.commandLine(run).execute(
                 sweepFile.toString(), "--results", results.toString(), "--cpu-workers", "2", "--simulate", "9000-9000",
                 "--worker-heap", "256m", "--status-every", "5s"));
 
@@ -199,7 +199,7 @@ class DeviceProcessRunTest {
         RunCommand run = new RunCommand();
         AtomicReference<DeviceProcessSupervisor> supervisor = new AtomicReference<>();
         run.onDeviceProcessesStarted = supervisor::set;
-        int exit = new CommandLine(run).execute(sweepFile.toString(), "--results", results.toString(),
+        int exit = Cli.commandLine(run).execute(sweepFile.toString(), "--results", results.toString(),
                 "--cpu-workers", "2", "--simulate", "3000-3000", "--worker-heap", "256m", "--status-every", "5s");
 
         assertEquals(0, exit, "run exits 0: every trial completed");
