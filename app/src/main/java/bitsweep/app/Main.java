@@ -4,6 +4,7 @@ import bitsweep.app.bench.BenchSchedulerCommand;
 import bitsweep.app.cli.BenchCommand;
 import bitsweep.app.cli.CancelCommand;
 import bitsweep.app.cli.CertsCommand;
+import bitsweep.app.cli.Cli;
 import bitsweep.app.cli.DownloadCommand;
 import bitsweep.app.cli.ExportCommand;
 import bitsweep.app.cli.ExtendCommand;
@@ -37,11 +38,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         subcommands().forEach(cli::addSubcommand);
-        // As argparse does for the reference's command lines: a flag given twice takes its last value, so a
-        // pasted paper command can be followed by e.g. --epochs 1. (Set after the subcommands: it applies
-        // to the hierarchy as it is now.)
-        cli.setOverwrittenOptionsAllowed(true);
-        return cli;
+        // after the subcommands: the settings apply to the hierarchy as it is now
+        return Cli.configure(cli);
     }
 
     /** The subcommands, alphabetical by name. */

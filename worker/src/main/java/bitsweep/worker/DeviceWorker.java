@@ -1,5 +1,6 @@
 package bitsweep.worker;
 
+import bitsweep.io.Json;
 import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
@@ -21,7 +22,6 @@ import bitsweep.trial.TrialListener;
 import bitsweep.train.TrialRequest;
 import bitsweep.trial.TrialResult;
 import bitsweep.train.TrialRunner;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +70,6 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * handed back, so it resumes from its latest checkpoint elsewhere without counting as a failure.
  */
 public final class DeviceWorker extends AbstractBehavior<Command> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final String device;
@@ -363,7 +362,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
         List<PreparedFile> files = new ArrayList<>();
         Path resultJson = workDir.resolve("result.json");
         if (!Files.exists(resultJson)) {
-            bitsweep.io.AtomicFiles.writeBytes(resultJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+            bitsweep.io.AtomicFiles.writeBytes(resultJson, Json.PRETTY.writeValueAsBytes(result));
         }
         files.add(prepare("result.json", resultJson));
         String artifactName = null;

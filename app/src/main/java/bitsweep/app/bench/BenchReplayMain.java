@@ -1,5 +1,6 @@
 package bitsweep.app.bench;
 
+import bitsweep.io.Json;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
@@ -11,7 +12,6 @@ import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
 import bitsweep.worker.sim.SimulatedTrialRunner;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class BenchReplayMain {
             handle.completion().get(5, TimeUnit.MINUTES);
             System.gc();
             double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
-            new ObjectMapper().writeValue(Path.of(args[3]).toFile(), new BenchSchedulerCommand.Replay(
+            Json.MAPPER.writeValue(Path.of(args[3]).toFile(), new BenchSchedulerCommand.Replay(
                     (recovered - jvmStart) / 1000.0, (next - jvmStart) / 1000.0, (started - jvmStart) / 1000.0, heap));
         } finally {
             if (worker != null) {

@@ -1,5 +1,6 @@
 package bitsweep.app.bench;
 
+import bitsweep.io.Json;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
@@ -12,12 +13,10 @@ import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.Termination;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
-import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -64,7 +63,6 @@ import picocli.CommandLine.Option;
                 + "--scale: 1,000 workers in 4 JVMs, trials of 1-5 s.")
 public final class BenchSchedulerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BenchSchedulerCommand.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--trials", defaultValue = "2000") int trials;
     @Option(names = "--min-ms", description = "shortest trial (default 50, with --scale 1000)") Long minMs;
@@ -191,7 +189,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
         double jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1000.0;
         double gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum() / 1000.0;
-        Result r = new Result(trials, done.count(TrialRecord.COMPLETED), done.count(TrialRecord.FAILED), total, nJvms,
+        Result r = new Result(trials, done.count(TrialStatus.COMPLETED), done.count(TrialStatus.FAILED), total, nJvms,
                 min, max, store instanceof JournalStore.Embedded ? "embedded" : "postgresql", makespan,
                 busy / (total * makespan), lat.p50(), lat.p99(), lat.warmP50(), lat.warmP99(),
                 cpuNanos / 1e6 / trials,
@@ -200,7 +198,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threadCpu);
         System.out.print(report(r, lat));
         if (jsonFile != null) {
-            Files.writeString(jsonFile, JSON.writeValueAsString(r), StandardCharsets.UTF_8);
+            Files.writeString(jsonFile, Json.PRETTY.writeValueAsString(r), StandardCharsets.UTF_8);
         }
         return r.completed() == trials ? 0 : 1;
     }
@@ -269,7 +267,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
             throw new IllegalStateException("the replay JVM failed (exit " + p.exitValue() + "); see "
                     + dir.resolve("replay-jvm.log"));
         }
-        return JSON.readValue(out.toFile(), Replay.class);
+        return Json.PRETTY.readValue(out.toFile(), Replay.class);
     }
 
     /** Trials per worker counted as warm-up in the second latency line. */
@@ -400,7 +398,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
     static final String SWEEP = "bench-scheduler";
 
     static Sweep sweep(int trials) throws Exception {
-        TrialConfig config = new ObjectMapper().readValue("{\"experiment\":\"mnist\",\"epochs\":1}", TrialConfig.class);
+        TrialConfig config = Json.MAPPER.readValue("{\"experiment\":\"mnist\",\"epochs\":1}", TrialConfig.class);
         List<TrialSpec> specs = new ArrayList<>(trials);
         for (int i = 0; i < trials; i++) {
             specs.add(new TrialSpec(String.format("bench-%06d", i), SWEEP, "simulated", Map.of("i", i), config));

@@ -1,9 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.train.DjlTrialRunner;
+import bitsweep.io.Json;
 import bitsweep.train.Devices;
 import bitsweep.train.bench.Bench;
 import bitsweep.train.bench.BenchReport;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,15 +50,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (runs < 3 || batches < 1 || vggBatches < 1 || vggRuns < 1 || batchSize < 1) {
-            spec.commandLine().getErr().println("bitsweep bench: --runs must be >= 3 and --batches, --vgg-batches, "
-                    + "--vgg-runs, --batch-size >= 1");
-            return 2;
+            throw new IllegalArgumentException("--runs must be >= 3 and --batches, --vgg-batches, --vgg-runs, "
+                    + "--batch-size >= 1");
         }
         BenchReport r = Bench.run(new Bench.Options(runs, batches, vggBatches, vggRuns, batchSize, mnistDir,
                 Devices.select(device)));
         if (json) {
-            out.println(DjlTrialRunner.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(r));
+            out.println(Json.PRETTY_NON_NULL.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
             out.printf(Locale.ROOT, "data: %s, batch %d, %d batches/epoch, device %s%n", r.data(), r.batchSize(),
                     r.batchesPerEpoch(), r.device());

@@ -1,6 +1,7 @@
 package bitsweep.app.cli;
 
 import bitsweep.cluster.certs.ClusterCa;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bitsweep certs init|node}: the cluster CA and the nodes' TLS material (see {@link ClusterCa}).
- * Passwords come only from the environment.
+ * Passwords come only from the environment. Bad input and a missing password exit 2, a keytool failure exits 1
+ * ({@link CliErrors}).
  */
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = "Create TLS material for a cluster: one CA ('init'), then one key pair and certificate per "
@@ -20,26 +22,7 @@ public final class CertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.err.println("bitsweep certs: name a step, 'init' or 'node' (see bitsweep certs --help)");
-        return 2;
-    }
-
-    /** Runs a step; bad input and a missing password exit 2 with a message, a keytool failure exits 1. */
-    static int step(String name, Step step) {
-        try {
-            step.run();
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("bitsweep certs " + name + ": " + e.getMessage());
-            return 2;
-        } catch (java.io.IOException e) {
-            System.err.println("bitsweep certs " + name + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    interface Step {
-        void run() throws java.io.IOException;
+        throw new IllegalArgumentException("name a step, 'init' or 'node' (see bitsweep certs --help)");
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true,
@@ -50,12 +33,11 @@ public final class CertsCommand implements Callable<Integer> {
         Path dir;
 
         @Override
-        public Integer call() {
-            return step("init", () -> {
-                ClusterCa.init(dir, System.getenv());
-                System.out.println("cluster CA: " + dir.resolve(ClusterCa.CA_KEYSTORE) + " and "
-                        + dir.resolve(ClusterCa.CA_CERT));
-            });
+        public Integer call() throws IOException {
+            ClusterCa.init(dir, System.getenv());
+            System.out.println("cluster CA: " + dir.resolve(ClusterCa.CA_KEYSTORE) + " and "
+                    + dir.resolve(ClusterCa.CA_CERT));
+            return 0;
         }
     }
 
@@ -79,11 +61,10 @@ public final class CertsCommand implements Callable<Integer> {
         boolean force;
 
         @Override
-        public Integer call() {
-            return step("node", () -> {
-                Path out = ClusterCa.node(dir, name, hosts, force, System.getenv());
-                System.out.println("node " + name + ": " + out + " (start it with --tls-dir " + out + ")");
-            });
+        public Integer call() throws IOException {
+            Path out = ClusterCa.node(dir, name, hosts, force, System.getenv());
+            System.out.println("node " + name + ": " + out + " (start it with --tls-dir " + out + ")");
+            return 0;
         }
     }
 }

@@ -8,8 +8,7 @@ import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.data.Datasets;
 import bitsweep.data.ImageDataset;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import bitsweep.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,27 +55,26 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "validate on at most N test examples (0 = all)")
     int limit;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Override
     public Integer call() throws IOException {
         if (opset != 21 && opset != 13) {
-            return fail("--opset: expected 21 or 13, got " + opset);
+            throw new IllegalArgumentException("--opset: expected 21 or 13, got " + opset);
         }
         if (validate && dataDir == null) {
-            return fail("--validate needs --data-dir (the folder with the test set)");
+            throw new IllegalArgumentException("--validate needs --data-dir (the folder with the test set)");
         }
+        // the catches below name what was being done; an unreadable input is bad input here (exit 2)
         FixedGateArtifact artifact;
         try {
             artifact = ArtifactIO.read(artifactFile);
         } catch (IOException e) {
-            return fail("cannot read artifact " + artifactFile + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read artifact " + artifactFile + ": " + e.getMessage(), e);
         }
         ExportSummary summary;
         try {
             summary = OnnxExporter.export(artifact, out, opset, !fp32);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return fail("cannot export " + artifactFile + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot export " + artifactFile + ": " + e.getMessage(), e);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("export", summary);
@@ -86,7 +84,8 @@ public final class ExportCommand implements Callable<Integer> {
             try {
                 test = Datasets.open(artifact.experiment(), dataDir, false);
             } catch (IOException e) {
-                return fail("cannot open the " + artifact.experiment() + " test set in " + dataDir + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot open the " + artifact.experiment() + " test set in "
+                        + dataDir + ": " + e.getMessage(), e);
             }
             ValidationResult result;
             try (test) {
@@ -95,14 +94,8 @@ public final class ExportCommand implements Callable<Integer> {
             report.put("validation", result);
             status = ValidationResult.PASS.equals(result.status()) ? 0 : 1;
         }
-        spec.commandLine().getOut().println(JSON.writeValueAsString(report));
+        spec.commandLine().getOut().println(Json.PRETTY.writeValueAsString(report));
         spec.commandLine().getOut().flush();
         return status;
-    }
-
-    private int fail(String message) {
-        spec.commandLine().getErr().println("bitsweep export: " + message);
-        spec.commandLine().getErr().flush();
-        return 2;
     }
 }

@@ -1,7 +1,7 @@
 package bitsweep.app.cli;
 
+import bitsweep.io.Json;
 import bitsweep.orchestrator.api.ControlOutput;
-import bitsweep.orchestrator.api.ApiJson;
 import bitsweep.orchestrator.api.ApiClient;
 import bitsweep.orchestrator.api.ApiBinding;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,11 +30,10 @@ public final class ExtendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mus.isEmpty() && seeds.isEmpty()) {
-            System.err.println("bitsweep extend: give --mu and/or --seeds");
-            return 2;
+            throw new IllegalArgumentException("give --mu and/or --seeds");
         }
         return ControlOutput.run("extend", () -> {
-            ObjectNode body = ApiJson.MAPPER.createObjectNode();
+            ObjectNode body = Json.MAPPER.createObjectNode();
             mus.forEach(body.putArray("mu")::add);
             seeds.forEach(body.putArray("seeds")::add);
             return new ApiClient(url, System.getenv()).post("/api/sweep/extend", body);

@@ -14,7 +14,7 @@ import bitsweep.protocol.Termination;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
-import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
@@ -61,32 +62,26 @@ public final class OrchestratorCommand implements Callable<Integer> {
     /** Exit code of an orchestrator the cluster removed (downed): a process supervisor should restart it. */
     public static final int EXIT_REMOVED = 75;
 
-    /** This orchestrator was downed (split brain resolver, operator) before its sweep completed. */
-    public static final class RemovedFromClusterException extends RuntimeException {
+    /**
+     * This orchestrator was downed (split brain resolver, operator) before its sweep completed; the command
+     * exits with {@link #EXIT_REMOVED} (see {@link CliErrors}).
+     */
+    public static final class RemovedFromClusterException extends RuntimeException
+            implements CommandLine.IExitCodeGenerator {
         RemovedFromClusterException() {
             super("this orchestrator was removed from the cluster (downed by the split brain resolver or an "
                     + "operator) before its sweep completed; exiting with code " + EXIT_REMOVED + " so that its "
                     + "process supervisor restarts it (with --standby it then waits for the active orchestrator)");
         }
+
+        @Override
+        public int getExitCode() {
+            return EXIT_REMOVED;
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (SweepFileException e) {
-            System.err.println(e.getMessage()); // already names file:line:column
-            return 2;
-        } catch (RemovedFromClusterException e) {
-            System.err.println("bitsweep orchestrator: " + e.getMessage());
-            return EXIT_REMOVED;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("bitsweep orchestrator: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private Integer execute() throws Exception {
         HostPort self = HostPort.parse(bind);
         List<HostPort> seedList = seeds.isEmpty() ? List.of(self) : seeds.stream().map(HostPort::parse).toList();
         if (standby && !seedList.equals(List.of(self))) {
@@ -104,7 +99,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         ApiBinding api = options.api();
         SweepCompletion done = run(sweep, resultsDir, options.fresh(), options.journalStore(resultsDir), self,
                 seedList, minWorkers, options.statusInterval(), security, standby, api);
-        return done.count("failed") == 0 ? 0 : 1;
+        return done.count(TrialStatus.FAILED) == 0 ? 0 : 1;
     }
 
     /** Starts a plain-TCP orchestrator node (tests on loopback) and blocks until its sweep is complete. */

@@ -53,17 +53,12 @@ public final class ReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be ≥ 0, got " + limit);
         }
         SweepReport report;
-        try {
-            if (noExport) {
-                report = new SweepFinisher(null).finish(resultsDir);
-            } else {
-                try (OnnxModelCheck check = new OnnxModelCheck(opset, limit, this::dataDirOf)) {
-                    report = new SweepFinisher(check).finish(resultsDir);
-                }
+        if (noExport) {
+            report = new SweepFinisher(null).finish(resultsDir);
+        } else {
+            try (OnnxModelCheck check = new OnnxModelCheck(opset, limit, this::dataDirOf)) {
+                report = new SweepFinisher(check).finish(resultsDir);
             }
-        } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("bitsweep report: " + e.getMessage());
-            return 1;
         }
         print(report);
         return 0;

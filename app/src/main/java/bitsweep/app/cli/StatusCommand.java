@@ -2,9 +2,10 @@ package bitsweep.app.cli;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,8 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
             return bitsweep.orchestrator.api.ApiStatus.print(url, System.getenv());
         }
         if (resultsDir == null) {
-            System.err.println("bitsweep status: give RESULTS_DIR or --url URL");
-            return 2;
+            throw new IllegalArgumentException("give RESULTS_DIR or --url URL");
         }
         Path file = resultsDir.resolve(TrialsFile.NAME);
         if (!Files.exists(file)) {
@@ -58,9 +58,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     public static String render(List<TrialRecord> records) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String s : List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED, TrialRecord.FAILED,
-                TrialRecord.CANCELLED)) {
+        Map<TrialStatus, Integer> counts = new EnumMap<>(TrialStatus.class);
+        for (TrialStatus s : TrialStatus.values()) {
             counts.put(s, 0);
         }
         // trial ids and variants are as long as the sweep makes them: size those columns to fit

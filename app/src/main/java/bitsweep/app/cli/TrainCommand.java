@@ -1,12 +1,10 @@
 package bitsweep.app.cli;
 
+import bitsweep.io.Json;
 import bitsweep.natives.GpuNatives;
 import bitsweep.trial.CancellationToken;
 import bitsweep.train.DjlTrialRunner;
-import bitsweep.trial.InvalidTrialConfigException;
-import bitsweep.trial.TrialCancelledException;
 import bitsweep.trial.TrialConfig;
-import bitsweep.trial.TrialFailedException;
 import bitsweep.trial.TrialFlag;
 import bitsweep.trial.TrialFlags;
 import bitsweep.trial.TrialListener;
@@ -64,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     String trialId;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrialConfig cfg;
@@ -73,14 +71,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "saves GPU memory) is not needed here; training runs without it, with the same results");
         }
         try {
-            cfg = config();
-            cfg = cfg.resolved();
-        } catch (InvalidTrialConfigException e) {
-            e.problems().forEach(p -> err.println("bitsweep train: --" + p));
-            return 2;
+            cfg = config().resolved();
         } catch (IOException e) {
-            err.println("bitsweep train: " + e.getMessage());
-            return 2;
+            // a --pretrained or --resume file that is missing or unreadable is bad input, not a failed run
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         Path dir = output != null ? output
                 : Path.of("results", "train", cfg.experiment() + "-seed" + cfg.seed());
@@ -88,29 +82,20 @@ public final class TrainCommand implements Callable<Integer> {
             dir = resume.toAbsolutePath().getParent();
         }
         String id = trialId != null ? trialId : dir.toAbsolutePath().getFileName().toString();
+        TrialResult r;
         try {
-            TrialResult r = new DjlTrialRunner().run(new TrialRequest(id, cfg, dir, resume, device),
-                    TrialListener.NONE, CancellationToken.none());
-            out.printf(Locale.ROOT, "trial %s: top-1 %.2f %%, relative BOPs %.4f %% (%.4f GBOPs), %.0f s%n",
-                    r.trialId(), r.top1(), r.relativeBops(), r.gbops(), r.wallSeconds());
-            out.println(ProgressLog.bitTable(r.bitTable(), r.gateLogits()));
-            out.println("result: " + dir.resolve(DjlTrialRunner.RESULT_FILE) + ", fixed-gate model: "
-                    + dir.resolve(r.artifact()));
-            out.flush();
-            return 0;
-        } catch (TrialFailedException e) {
-            err.println("bitsweep train: " + e.getMessage());
-            return 1;
-        } catch (TrialCancelledException e) {
-            err.println("bitsweep train: " + e.getMessage());
-            return 130;
+            r = new DjlTrialRunner().run(new TrialRequest(id, cfg, dir, resume, device), TrialListener.NONE,
+                    CancellationToken.none());
         } catch (GpuNatives.MissingNativesException e) {
-            err.println("bitsweep train: --device " + device + ": " + e.getMessage());
-            return 2;
-        } catch (InvalidTrialConfigException e) {
-            e.problems().forEach(p -> err.println("bitsweep train: --" + p));
-            return 2;
+            throw new IllegalArgumentException("--device " + device + ": " + e.getMessage(), e); // name the flag
         }
+        out.printf(Locale.ROOT, "trial %s: top-1 %.2f %%, relative BOPs %.4f %% (%.4f GBOPs), %.0f s%n",
+                r.trialId(), r.top1(), r.relativeBops(), r.gbops(), r.wallSeconds());
+        out.println(ProgressLog.bitTable(r.bitTable(), r.gateLogits()));
+        out.println("result: " + dir.resolve(DjlTrialRunner.RESULT_FILE) + ", fixed-gate model: "
+                + dir.resolve(r.artifact()));
+        out.flush();
+        return 0;
     }
 
     /** Where the bare {@code --pretrained} looks (an environment variable or system property, else this path). */
@@ -149,9 +134,9 @@ public final class TrainCommand implements Callable<Integer> {
             return flags;
         }
         TrialConfig saved = CheckpointIO.read(resume).config();
-        ObjectNode merged = DjlTrialRunner.JSON.valueToTree(saved);
-        JsonNode over = DjlTrialRunner.JSON.valueToTree(flags);
+        ObjectNode merged = Json.PRETTY_NON_NULL.valueToTree(saved);
+        JsonNode over = Json.PRETTY_NON_NULL.valueToTree(flags);
         over.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
-        return DjlTrialRunner.JSON.treeToValue(merged, TrialConfig.class);
+        return Json.PRETTY_NON_NULL.treeToValue(merged, TrialConfig.class);
     }
 }

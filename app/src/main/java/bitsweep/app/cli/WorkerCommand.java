@@ -55,15 +55,6 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("bitsweep worker: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private Integer execute() throws Exception {
         List<HostPort> seeds = join.stream().map(HostPort::parse).toList();
         HostPort self = HostPort.parse(bind);
         List<HostPort> addresses = new ArrayList<>(seeds);

@@ -8,7 +8,7 @@ import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
-import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.DeviceOptions;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceSlot;
@@ -43,18 +43,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (SweepFileException e) {
-            System.err.println(e.getMessage()); // already names file:line:column
-            return 2;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("bitsweep run: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private Integer execute() throws Exception {
         NodeSecurity security = tlsOptions.resolve("run", List.of(new HostPort("127.0.0.1", 0)), System.getenv());
         Sweep sweep = options.sweep();
         List<DeviceSlot> slots = deviceOptions.slots();
@@ -68,6 +56,6 @@ public final class RunCommand implements Callable<Integer> {
                 SweepCompletionHook.discovered(), onDeviceProcessesStarted, security, api);
         System.out.print(StatusCommand.render(done.trials(), sweep.metric()));
         System.out.printf("wall time %.1f s; results in %s%n", (System.nanoTime() - start) / 1e9, resultsDir);
-        return done.count("failed") == 0 ? 0 : 1;
+        return done.count(TrialStatus.FAILED) == 0 ? 0 : 1;
     }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A small run of the scheduler benchmark (a few hundred trials on 50 simulated workers, then the replay of
@@ -35,7 +36,7 @@ class BenchSchedulerCommandTest {
         args.addAll(List.of(extra));
         BenchSchedulerCommand command = new BenchSchedulerCommand();
         command.env = env;
-        assertEquals(0, new CommandLine(command).execute(args.toArray(String[]::new)));
+        assertEquals(0, Cli.commandLine(command).execute(args.toArray(String[]::new)));
         return new ObjectMapper().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
                 .readValue(json.toFile(), BenchSchedulerCommand.Result.class);
     }
@@ -56,7 +57,7 @@ class BenchSchedulerCommandTest {
         // the replaying supervisor found the 300 trials done and ran the one it was given on top
         List<TrialRecord> records = TrialsFile.read(dir.resolve("results").resolve(TrialsFile.NAME));
         assertEquals(301, records.size());
-        assertTrue(records.stream().allMatch(t -> t.status().equals(TrialRecord.COMPLETED)));
+        assertTrue(records.stream().allMatch(t -> t.status().equals(TrialStatus.COMPLETED)));
         assertEquals("bench-000300", records.get(300).spec().trialId());
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CertsCommandTest {
 
@@ -28,11 +27,12 @@ class CertsCommandTest {
         System.setErr(new PrintStream(err, true));
         int code;
         try {
-            code = new CommandLine(new CertsCommand()).execute("init", "--dir", dir.resolve("other").toString());
+            code = Cli.commandLine(new CertsCommand()).execute("init", "--dir", dir.resolve("other").toString());
         } finally {
             System.setErr(saved);
         }
         assertEquals(2, code);
+        assertTrue(err.toString().startsWith("bitsweep certs init: "), err.toString());
         assertTrue(err.toString().contains("set " + ClusterCa.CA_PASSWORD_ENV), err.toString());
         assertFalse(Files.exists(dir.resolve("other").resolve(ClusterCa.CA_KEYSTORE)));
     }

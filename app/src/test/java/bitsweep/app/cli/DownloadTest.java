@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Downloads against a local HTTP server only; nothing here reaches the internet. */
 class DownloadTest {
@@ -117,7 +116,7 @@ class DownloadTest {
         }
         DownloadCommand command = new DownloadCommand();
         command.mirrorOverride = List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
-        int exit = new CommandLine(command).execute("mnist", "--data-dir", dir.toString(), "--timeout-s", "2");
+        int exit = Cli.commandLine(command).execute("mnist", "--data-dir", dir.toString(), "--timeout-s", "2");
         assertEquals(1, exit);
         assertEquals(List.of(), leftovers());
         assertFalse(Files.exists(dir.resolve("train-images-idx3-ubyte")));
@@ -140,7 +139,7 @@ class DownloadTest {
         served.put("/mirror/" + missing + ".gz", gzip(Files.readAllBytes(real.resolve(missing))));
         DownloadCommand command = new DownloadCommand();
         command.mirrorOverride = List.of(url("/mirror/"));
-        assertEquals(0, new CommandLine(command).execute("mnist", "--data-dir", dest.toString()));
+        assertEquals(0, Cli.commandLine(command).execute("mnist", "--data-dir", dest.toString()));
         assertArrayEquals(Files.readAllBytes(real.resolve(missing)), Files.readAllBytes(dest.resolve(missing)));
     }
 

@@ -26,7 +26,7 @@ class ExportCommandTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ExportCommand());
+        CommandLine cli = Cli.commandLine(new ExportCommand());
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int exit = cli.execute(args);

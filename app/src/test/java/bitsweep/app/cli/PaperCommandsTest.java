@@ -78,7 +78,7 @@ class PaperCommandsTest {
 
     private static TrainCommand parse(String... args) {
         TrainCommand cmd = new TrainCommand();
-        new CommandLine(cmd).parseArgs(args);
+        Cli.commandLine(cmd).parseArgs(args);
         return cmd;
     }
 
@@ -135,7 +135,7 @@ class PaperCommandsTest {
     void missingPretrainedWeightsNameTheDefaultLocationAndTheFlagThatOverridesIt() {
         System.setProperty("BITSWEEP_PRETRAINED", tmp.resolve("nowhere.npz").toString());
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TrainCommand());
+        CommandLine cli = Cli.commandLine(new TrainCommand());
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(shell(IMAGENET, "/data/ilsvrc", "0.05"));
         assertEquals(2, code);

@@ -22,7 +22,7 @@ class TrainCommandTest {
     @Test
     void referenceFlagsMapOntoTheTrialConfig() throws Exception {
         TrainCommand cmd = new TrainCommand();
-        new CommandLine(cmd).parseArgs("--experiment", "mnist", "--model", "lenet5quantized", "--method",
+        Cli.commandLine(cmd).parseArgs("--experiment", "mnist", "--model", "lenet5quantized", "--method",
                 "bayesian_bits", "--gating-method", "l0", "--gamma-4-init", "6", "--gamma-8-init", "6",
                 "--gamma-16-init", "-6", "--gamma-32-init", "-6", "--gating-lambda", "0.1", "--learning-rate", "1e-3",
                 "--learning-rate-q", "1e-3", "--learning-rate-s", "1e-3", "--optimizer", "adam", "--optimizer-q", "adam",
@@ -43,19 +43,19 @@ class TrainCommandTest {
     @Test
     void quantizationOnlyIsIncludePruningFalse() throws Exception {
         TrainCommand cmd = new TrainCommand();
-        new CommandLine(cmd).parseArgs("--experiment", "cifar10", "--include-pruning=false");
+        Cli.commandLine(cmd).parseArgs("--experiment", "cifar10", "--include-pruning=false");
         assertEquals(false, cmd.config().resolved().includePruning());
     }
 
     @Test
     void bopExactAndGateSamplesAreFlags() throws Exception {
         TrainCommand cmd = new TrainCommand();
-        new CommandLine(cmd).parseArgs("--experiment", "mnist", "--reg-type", "bop-exact", "--gate-samples", "4");
+        Cli.commandLine(cmd).parseArgs("--experiment", "mnist", "--reg-type", "bop-exact", "--gate-samples", "4");
         TrialConfig c = cmd.config().resolved();
         assertEquals("bop-exact", c.regType());
         assertEquals(4, c.gateSamples());
         TrainCommand plain = new TrainCommand();
-        new CommandLine(plain).parseArgs("--experiment", "mnist");
+        Cli.commandLine(plain).parseArgs("--experiment", "mnist");
         assertEquals(1, plain.config().resolved().gateSamples());
         assertEquals("bop", plain.config().resolved().regType());
     }
@@ -63,7 +63,7 @@ class TrainCommandTest {
     @Test
     void badGateSamplesAreReportedByName() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TrainCommand());
+        CommandLine cli = Cli.commandLine(new TrainCommand());
         cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("--experiment", "mnist", "--gate-samples", "0"));
         assertTrue(err.toString().contains("--gate-samples: expected an integer >= 1, got 0"), err.toString());
@@ -75,7 +75,7 @@ class TrainCommandTest {
     @Test
     void badFlagValuesAreReportedByNameWithExitCode2() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TrainCommand());
+        CommandLine cli = Cli.commandLine(new TrainCommand());
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("--experiment", "mnist", "--reg-type", "bops", "--epochs", "0");
         assertEquals(2, code);

@@ -9,6 +9,7 @@ import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsMaterial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
@@ -56,7 +57,7 @@ public final class ClusterTestNode {
                         : NodeSecurity.tls(TlsMaterial.fromDir(Path.of(tlsDir), System.getenv()));
                 SweepCompletion done = OrchestratorCommand.run(sweep, results, false, store, self, List.of(self),
                         Integer.parseInt(args[5]), Duration.ofSeconds(2), security, standby);
-                System.exit(done.count("completed") == sweep.trials().size() ? 0 : 3);
+                System.exit(done.count(TrialStatus.COMPLETED) == sweep.trials().size() ? 0 : 3);
             }
             case "worker" -> {
                 String seedHost = System.getProperty("bitsweep.test.seed-host", "127.0.0.1");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,17 +95,17 @@ class JournalOutageTest {
              ChildJvm b = ChildJvm.start(tmp.resolve("worker-b.log"), NODE, ChildJvm.FAST_CLUSTER, "worker", "" + port,
                      tmp.resolve("worker-b").toString(), "3000", "1")) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (records(results).stream().filter(r -> r.status().equals(TrialRecord.COMPLETED)).count() < 2) {
+            while (records(results).stream().filter(r -> r.status().equals(TrialStatus.COMPLETED)).count() < 2) {
                 assertTrue(System.nanoTime() < deadline, "no two completed trials before the outage" + logs());
                 Thread.sleep(100);
             }
             List<TrialRecord> atStop = records(results);
             for (TrialRecord r : atStop) {
-                if (r.status().equals(TrialRecord.COMPLETED)) {
+                if (r.status().equals(TrialStatus.COMPLETED)) {
                     completedBefore.put(r.spec().trialId(), Files.readAllBytes(results.resolve(r.artifact())));
                 }
             }
-            runningAtStop = atStop.stream().filter(r -> r.status().equals(TrialRecord.RUNNING))
+            runningAtStop = atStop.stream().filter(r -> r.status().equals(TrialStatus.RUNNING))
                     .map(r -> r.spec().trialId()).collect(Collectors.toSet());
             try {
                 pg.stop();
@@ -139,7 +140,7 @@ class JournalOutageTest {
         log.info("after the outage: {}", records.stream().map(r -> r.spec().trialId() + " " + r.status() + " attempts "
                 + r.attempts()).toList());
         assertEquals(10, records.size());
-        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
+        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED)), records.toString());
         for (TrialRecord r : records) {
             String id = r.spec().trialId();
             if (completedBefore.containsKey(id)) {

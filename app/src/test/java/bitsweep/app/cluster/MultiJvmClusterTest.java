@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -129,7 +130,7 @@ class MultiJvmClusterTest {
         }
         List<TrialRecord> records = records(results);
         assertEquals(4, records.size());
-        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
+        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED)), records.toString());
         List<TrialRecord> resumed = records.stream().filter(r -> r.attempts() == 2).toList();
         assertEquals(1, resumed.size(), "exactly the killed worker's trial ran twice: " + records);
         SimulatedTrialRunner.Artifact art = artifact(results, resumed.get(0));
@@ -155,11 +156,11 @@ class MultiJvmClusterTest {
              ChildJvm b = worker(port, "worker-b", 1200)) {
             try (ChildJvm orch = orchestrator(journal, port, results, 6, 4, "orchestrator-1.log")) {
                 await("two completed trials in trials.jsonl", 60, () -> records(results).stream()
-                        .filter(r -> r.status().equals(TrialRecord.COMPLETED)).count() >= 2);
+                        .filter(r -> r.status().equals(TrialStatus.COMPLETED)).count() >= 2);
                 orch.kill(); // kill -9 the orchestrator
             }
             for (TrialRecord r : records(results)) {
-                if (r.status().equals(TrialRecord.COMPLETED)) {
+                if (r.status().equals(TrialStatus.COMPLETED)) {
                     before.put(r.spec().trialId(), Files.readAllBytes(results.resolve(r.artifact())));
                 }
             }
@@ -171,7 +172,7 @@ class MultiJvmClusterTest {
         }
         List<TrialRecord> records = records(results);
         assertEquals(6, records.size());
-        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
+        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED)), records.toString());
         assertTrue(before.size() >= 2);
         for (TrialRecord r : records) {
             if (before.containsKey(r.spec().trialId())) {

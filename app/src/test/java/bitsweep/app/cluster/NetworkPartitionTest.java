@@ -7,6 +7,7 @@ import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.cluster.TlsMaterial;
 import bitsweep.cluster.certs.ClusterCa;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -139,7 +140,7 @@ class NetworkPartitionTest {
 
                 List<TrialRecord> records = TrialsFile.read(results.resolve(TrialsFile.NAME));
                 assertEquals(TRIALS, records.size());
-                assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
+                assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED)), records.toString());
                 TrialRecord cut = records.stream().filter(r -> r.spec().trialId().equals(trial)).findFirst().orElseThrow();
                 assertEquals(2, cut.attempts(), "the cut-off trial ran exactly twice: " + cut);
                 for (TrialRecord r : records) {

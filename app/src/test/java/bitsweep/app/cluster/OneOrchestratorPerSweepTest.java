@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitsweep.app.Main;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class OneOrchestratorPerSweepTest {
         }
         List<TrialRecord> records = TrialsFile.read(results.resolve(TrialsFile.NAME));
         assertEquals(2, records.size());
-        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED) && r.attempts() == 1),
+        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED) && r.attempts() == 1),
                 records.toString());
     }
 

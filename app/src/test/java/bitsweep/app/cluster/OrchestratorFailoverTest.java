@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -142,13 +143,13 @@ class OrchestratorFailoverTest {
                 await("the standby to wait for the sweep's lock", 60, () -> logContains("orchestrator-b.log",
                         "standby for sweep bitsweep-sweep|" + sweepName + ", waiting for the active orchestrator"));
                 await("two completed trials and a running one with a journaled checkpoint", 90, () -> records(resultsA)
-                        .stream().filter(r -> r.status().equals(TrialRecord.COMPLETED)).count() >= 2
+                        .stream().filter(r -> r.status().equals(TrialStatus.COMPLETED)).count() >= 2
                         && !journaledCheckpoint(resultsA).isEmpty());
                 a.kill(); // kill -9: its database sessions end, PostgreSQL releases the sweep's lock
                 killedAt = System.currentTimeMillis();
                 checkpointed = journaledCheckpoint(resultsA);
                 for (TrialRecord r : records(resultsA)) {
-                    if (r.status().equals(TrialRecord.COMPLETED)) {
+                    if (r.status().equals(TrialStatus.COMPLETED)) {
                         completedBefore.put(r.spec().trialId(), Files.readAllBytes(resultsA.resolve(r.artifact())));
                     }
                 }
@@ -168,7 +169,7 @@ class OrchestratorFailoverTest {
 
         List<TrialRecord> records = records(resultsB);
         assertEquals(6, records.size(), records.toString());
-        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialRecord.COMPLETED)), records.toString());
+        assertTrue(records.stream().allMatch(r -> r.status().equals(TrialStatus.COMPLETED)), records.toString());
         assertTrue(completedBefore.size() >= 2, completedBefore.keySet().toString());
         for (TrialRecord r : records) {
             String id = r.spec().trialId();

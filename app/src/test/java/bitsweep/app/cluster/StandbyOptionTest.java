@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.app.cli.OrchestratorCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code orchestrator --standby} used wrongly is refused at start (exit 2) with what to do, before anything runs. */
 class StandbyOptionTest {
@@ -26,7 +26,7 @@ class StandbyOptionTest {
         PrintStream saved = System.err;
         System.setErr(new PrintStream(err, true));
         try {
-            return new Result(new CommandLine(new OrchestratorCommand()).execute(args), err.toString());
+            return new Result(Cli.commandLine(new OrchestratorCommand()).execute(args), err.toString());
         } finally {
             System.setErr(saved);
         }
@@ -38,7 +38,8 @@ class StandbyOptionTest {
         Result r = orchestrator("../sweeps/mnist-smoke.yaml", "--standby", "--bind", "127.0.0.1:25999", "--results",
                 results.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--standby needs the journal in PostgreSQL (--journal postgresql://"), r.err());
+        assertTrue(r.err().startsWith("bitsweep orchestrator: --standby needs the journal in PostgreSQL (--journal "
+                + "postgresql://"), r.err());
         assertFalse(Files.exists(results.resolve("journal")), "no journal was created");
     }
 

@@ -10,6 +10,7 @@ import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -142,7 +143,7 @@ class DashboardApiTest {
             assertEquals(400, http.get("/api/trials/..%2F..%2Fetc%2Fpasswd/log").statusCode(), "no path traversal");
 
             SweepCompletion done = s.completion().get(60, TimeUnit.SECONDS);
-            assertEquals(3, done.count(TrialRecord.COMPLETED));
+            assertEquals(3, done.count(TrialStatus.COMPLETED));
 
             // the extension ran and is on the frontier plot (as a frontier point or a dominated one)
             JsonNode frontier = http.getJson("/api/frontier");
@@ -320,8 +321,8 @@ class DashboardApiTest {
             assertEquals("paused", http.getJson("/api/sweep").get("state").asText(), "the pause is journaled too");
             assertEquals(200, http.post("/api/sweep/resume", null).statusCode());
             SweepCompletion done = s.completion().get(60, TimeUnit.SECONDS);
-            assertEquals(1, done.count(TrialRecord.COMPLETED));
-            assertEquals(2, done.count(TrialRecord.CANCELLED));
+            assertEquals(1, done.count(TrialStatus.COMPLETED));
+            assertEquals(2, done.count(TrialStatus.CANCELLED));
             assertEquals(1, done.trials().stream().filter(t -> t.spec().trialId().equals(running)).findFirst()
                     .orElseThrow().attempts(), "the cancelled trial was not run again");
             assertFalse(http.getJson("/api/trials").toString().contains("\"status\":\"running\""));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ class DashboardBrowserTest {
             open(s.baseUrl + "/");
             JavascriptExecutor js = browser;
             js.executeScript("window.bitsweepNoReload = 'still the same page';");
-            await(() -> status(watched).equals(TrialRecord.QUEUED), watched + " shows queued");
+            await(() -> status(watched).equals(TrialStatus.QUEUED.text()), watched + " shows queued");
             await(() -> browser.findElement(By.id("sweep-state")).getText().equals("paused"), "the page shows paused");
             browser.findElement(By.id("resume")).click();
 
@@ -129,7 +130,7 @@ class DashboardBrowserTest {
                 if (!st.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(st))) {
                     seen.add(st);
                 }
-                return st.equals(TrialRecord.RUNNING);
+                return st.equals(TrialStatus.RUNNING.text());
             }, watched + " runs");
             // the next trial may start while the finished one's result is still being transferred
             await(() -> plottedPoints() == 1, "the first finished trial is on the plot");
@@ -142,7 +143,7 @@ class DashboardBrowserTest {
                 if (!st.isEmpty() && !seen.get(seen.size() - 1).equals(st)) {
                     seen.add(st);
                 }
-                return st.equals(TrialRecord.COMPLETED);
+                return st.equals(TrialStatus.COMPLETED.text());
             }, watched + " completes");
             assertEquals(List.of("queued", "running", "completed"), seen);
             await(() -> plottedPoints() == 2, "the frontier plot gains the second point");
@@ -150,15 +151,15 @@ class DashboardBrowserTest {
             WebElement cancel = browser.findElement(By.xpath("//tr[@id='trial-" + hanging
                     + "']//button[contains(@class,'cancel-trial')]"));
             cancel.click();
-            await(() -> status(hanging).equals(TrialRecord.CANCELLED), hanging + " shows cancelled");
+            await(() -> status(hanging).equals(TrialStatus.CANCELLED.text()), hanging + " shows cancelled");
             await(() -> browser.findElement(By.id("sweep-state")).getText().equals("complete"), "the sweep ends");
             assertTrue(browser.findElement(By.id("message")).getText().startsWith("trial " + hanging + " cancelled"));
             assertEquals("still the same page", js.executeScript("return window.bitsweepNoReload;"),
                     "everything above came through the event stream, without a reload");
 
             SweepCompletion done = s.completion().get(30, TimeUnit.SECONDS);
-            assertEquals(2, done.count(TrialRecord.COMPLETED));
-            assertEquals(1, done.count(TrialRecord.CANCELLED));
+            assertEquals(2, done.count(TrialStatus.COMPLETED));
+            assertEquals(1, done.count(TrialStatus.CANCELLED));
             assertTrue(Files.size(SCREENSHOT) > 10_000, "a real screenshot");
         }
     }

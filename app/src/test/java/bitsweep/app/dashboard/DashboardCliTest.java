@@ -7,6 +7,7 @@ import bitsweep.app.Main;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -78,8 +79,8 @@ class DashboardCliTest {
             assertTrue(unreachable.err().contains("cannot reach http://127.0.0.1:1"), unreachable.err());
 
             SweepCompletion done = s.completion().get(60, TimeUnit.SECONDS);
-            assertEquals(5, done.count(TrialRecord.COMPLETED));
-            assertEquals(1, done.count(TrialRecord.CANCELLED));
+            assertEquals(5, done.count(TrialStatus.COMPLETED));
+            assertEquals(1, done.count(TrialStatus.CANCELLED));
         }
     }
 
@@ -123,7 +124,7 @@ class DashboardCliTest {
             port = free.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port;
-        var exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> new picocli.CommandLine(
+        var exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> bitsweep.app.cli.Cli.commandLine(
                 new bitsweep.app.local.RunCommand()).execute(yaml.toString(), "--results", tmp.resolve("r").toString(),
                 "--cpu-workers", "1", "--simulate", "4000-4000", "--worker-heap", "256m", "--http", "127.0.0.1:" + port));
         var seen = DashboardApiTest.awaitJson(new Http(url, null), "/api/workers", w -> w.size() == 1 && w.get(0).hasNonNull("trialId"), "a device process runs a trial");

@@ -9,6 +9,7 @@ import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.TrialRunnerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +72,7 @@ class MnistSweepEndToEndTest {
                 TrialRunnerFactory.byClassName(TrialRunnerFactory.DJL_RUNNER), Duration.ofSeconds(30),
                 SweepCompletionHook.discovered());
 
-        assertEquals(2, done.count(TrialRecord.COMPLETED), "every trial completes: " + done.trials());
+        assertEquals(2, done.count(TrialStatus.COMPLETED), "every trial completes: " + done.trials());
         JsonNode frontier = JSON.readTree(results.resolve("frontier.json").toFile());
         assertTrue(Files.size(results.resolve("frontier.csv")) > 0);
         JsonNode validation = JSON.readTree(results.resolve("validation.json").toFile());

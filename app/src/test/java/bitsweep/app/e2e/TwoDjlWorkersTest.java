@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitsweep.app.Main;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.process.DeviceSlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class TwoDjlWorkersTest {
         List<TrialRecord> trials = TrialsFile.read(results.resolve(TrialsFile.NAME));
         assertEquals(2, trials.size());
         for (TrialRecord t : trials) {
-            assertEquals(TrialRecord.COMPLETED, t.status(), "every trial completes (issue 8: two DJL workers in one "
+            assertEquals(TrialStatus.COMPLETED, t.status(), "every trial completes (issue 8: two DJL workers in one "
                     + "JVM fail with 'A PtGradientCollector is already collecting'): " + t);
             assertEquals(1, t.attempts(), t.toString());
         }

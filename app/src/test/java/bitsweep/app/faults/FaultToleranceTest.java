@@ -15,6 +15,7 @@ import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.trial.TrialResult;
 import bitsweep.worker.AssignmentLatency;
@@ -91,7 +92,7 @@ class FaultToleranceTest {
                 AssignmentLatency.none()), name);
     }
 
-    private TrialRecord awaitTrial(ActorRef<SupervisorProtocol.Command> sup, String id, String status)
+    private TrialRecord awaitTrial(ActorRef<SupervisorProtocol.Command> sup, String id, TrialStatus status)
             throws InterruptedException {
         var probe = kit().createTestProbe(SupervisorProtocol.SweepStatus.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -115,7 +116,7 @@ class FaultToleranceTest {
         sup.tell(new SupervisorProtocol.WorkerReady(silent.ref(), "silent", "cpu()", 0));
         assertEquals("t0", silent.expectMessageClass(WorkerProtocol.AssignTrial.class).trialId());
         worker("waiting", SimulatedTrialRunner.Settings.durations(100, 100)); // runs t1, then waits for work
-        awaitTrial(sup, "t1", TrialRecord.COMPLETED);
+        awaitTrial(sup, "t1", TrialStatus.COMPLETED);
         Thread.sleep(300); // its next request is parked now
 
         // a bug in a handler: same ActorRef, fresh behavior rebuilt from the journal
@@ -123,7 +124,7 @@ class FaultToleranceTest {
 
         SweepCompletion done = completed.get(20, TimeUnit.SECONDS);
         TrialRecord t0 = done.trials().stream().filter(r -> r.spec().trialId().equals("t0")).findFirst().orElseThrow();
-        assertEquals(TrialRecord.COMPLETED, t0.status(), "the waiting worker got the re-queued trial");
+        assertEquals(TrialStatus.COMPLETED, t0.status(), "the waiting worker got the re-queued trial");
         assertEquals(2, t0.attempts());
     }
 
@@ -132,11 +133,11 @@ class FaultToleranceTest {
         Sweep sweep = sweep("stuck", 2, 2, 1).withLimits(Duration.ofSeconds(2), null);
         var sup = supervisor(sweep);
         worker("stuck-worker", SimulatedTrialRunner.Settings.durations(200, 200).stuck(Set.of("t0")));
-        awaitTrial(sup, "t0", TrialRecord.RUNNING);
+        awaitTrial(sup, "t0", TrialStatus.RUNNING);
         worker("healthy-worker", SimulatedTrialRunner.Settings.durations(200, 200));
         long start = System.nanoTime();
         SweepCompletion done = completed.get(20, TimeUnit.SECONDS);
-        assertEquals(2, done.count(TrialRecord.COMPLETED));
+        assertEquals(2, done.count(TrialStatus.COMPLETED));
         TrialRecord t0 = done.trials().get(0);
         assertEquals(2, t0.attempts(), "aborted once, then finished elsewhere");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
@@ -163,7 +164,7 @@ class FaultToleranceTest {
                     tmp.resolve("scratch"), AssignmentLatency.none()));
             SweepCompletion done = handle.completion().get(60, TimeUnit.SECONDS);
             TrialRecord t0 = done.trials().get(0);
-            assertEquals(TrialRecord.COMPLETED, t0.status());
+            assertEquals(TrialStatus.COMPLETED, t0.status());
             assertEquals(1, t0.attempts());
             Path resultJson = results.resolve("trials/t0/result.json");
             assertEquals(300, JSON.readValue(resultJson.toFile(), TrialResult.class).history().size());

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.SweepParser;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcessSupervisor.Exit;
 import bitsweep.worker.sim.SimulatedTrialRunner;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bitsweep run --cpu-workers 2 --simulate …} exactly as the CLI runs it (the supervisor in this
@@ -112,7 +113,7 @@ class DeviceProcessRunTest {
         AtomicReference<DeviceProcessSupervisor> supervisor = new AtomicReference<>();
         run.onDeviceProcessesStarted = supervisor::set;
         // 6 epochs of 1.5 s: long enough to kill one trial after its first checkpoint while the other runs
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(run).execute(
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Cli.commandLine(run).execute(
                 sweepFile.toString(), "--results", results.toString(), "--cpu-workers", "2", "--simulate", "9000-9000",
                 "--worker-heap", "256m", "--status-every", "5s"));
 
@@ -149,9 +150,9 @@ class DeviceProcessRunTest {
         assertEquals(0, exit.get(4, TimeUnit.MINUTES), "run exits 0: every trial completed");
         Map<String, TrialRecord> records = new HashMap<>();
         TrialsFile.read(results.resolve(TrialsFile.NAME)).forEach(r -> records.put(r.spec().trialId(), r));
-        assertEquals(TrialRecord.COMPLETED, records.get(killed).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(killed).status());
         assertEquals(2, records.get(killed).attempts(), "the killed attempt counted once: " + records.get(killed));
-        assertEquals(TrialRecord.COMPLETED, records.get(other).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(other).status());
         assertEquals(1, records.get(other).attempts(), "the other device's trial was untouched: " + records.get(other));
         JsonNode resumed = JSON.readTree(results.resolve("trials").resolve(killed).resolve(SimulatedTrialRunner.ARTIFACT)
                 .toFile());
@@ -200,13 +201,13 @@ class DeviceProcessRunTest {
         RunCommand run = new RunCommand();
         AtomicReference<DeviceProcessSupervisor> supervisor = new AtomicReference<>();
         run.onDeviceProcessesStarted = supervisor::set;
-        int exit = new CommandLine(run).execute(sweepFile.toString(), "--results", results.toString(),
+        int exit = Cli.commandLine(run).execute(sweepFile.toString(), "--results", results.toString(),
                 "--cpu-workers", "2", "--simulate", "3000-3000", "--worker-heap", "256m", "--status-every", "5s");
 
         assertEquals(0, exit, "run exits 0: every trial completed");
         Map<String, TrialRecord> records = new HashMap<>();
         TrialsFile.read(results.resolve(TrialsFile.NAME)).forEach(r -> records.put(r.spec().trialId(), r));
-        assertEquals(TrialRecord.COMPLETED, records.get(stuck).status());
+        assertEquals(TrialStatus.COMPLETED, records.get(stuck).status());
         assertEquals(2, records.get(stuck).attempts(), "aborted once, finished on the retry: " + records.get(stuck));
         assertEquals(1, records.get(ids.get(1)).attempts(), records.get(ids.get(1)).toString());
         DeviceProcessSupervisor s = supervisor.get();

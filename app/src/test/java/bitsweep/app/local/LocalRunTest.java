@@ -13,6 +13,7 @@ import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.worker.sim.SimulatedTrialRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,12 +53,12 @@ class LocalRunTest {
     void runCompletesEveryTrialAndRerunResumesWithoutRepeatingThemButFreshStartsOver() throws Exception {
         Path results = tmp.resolve("results");
         SweepCompletion first = run(sweep(4), results, false);
-        assertEquals(4, first.count(TrialRecord.COMPLETED));
+        assertEquals(4, first.count(TrialStatus.COMPLETED));
         assertTrue(Files.exists(results.resolve("logs/run.log")));
         byte[] artifactBefore = Files.readAllBytes(results.resolve("trials/local-0/artifact.json"));
 
         SweepCompletion resumed = run(sweep(5), results, false); // one trial added to the sweep
-        assertEquals(5, resumed.count(TrialRecord.COMPLETED));
+        assertEquals(5, resumed.count(TrialStatus.COMPLETED));
         List<TrialRecord> lines = TrialsFile.read(results.resolve(TrialsFile.NAME));
         assertEquals(5, lines.size());
         assertTrue(lines.stream().allMatch(r -> r.attempts() == 1), "nothing ran twice: " + lines);

@@ -10,6 +10,7 @@ import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsMaterial;
 import bitsweep.cluster.certs.ClusterCa;
 import bitsweep.sweep.SweepParser;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcesses.ChildSpec;
 import bitsweep.worker.process.DeviceSlot;
@@ -61,7 +62,7 @@ class TlsDeviceProcessRunTest {
         });
         // a child without TLS could not join the TLS-only supervisor node, and the trial would never run
         SweepCompletion done = run.get(3, TimeUnit.MINUTES);
-        assertEquals(1, done.count("completed"), done.trials().toString());
+        assertEquals(1, done.count(TrialStatus.COMPLETED), done.trials().toString());
 
         ChildSpec child = children.get().specs().get(0);
         String commandLine = String.join(" ", child.command());

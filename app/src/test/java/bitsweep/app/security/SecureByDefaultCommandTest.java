@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.Cli;
 import bitsweep.app.local.RunCommand;
 import bitsweep.app.cli.OrchestratorCommand;
 import bitsweep.cluster.TlsMaterial;
@@ -33,7 +34,7 @@ class SecureByDefaultCommandTest {
         PrintStream saved = System.err;
         System.setErr(new PrintStream(err, true));
         try {
-            return new Result(new CommandLine(command).execute(args), err.toString());
+            return new Result(Cli.commandLine(command).execute(args), err.toString());
         } finally {
             System.setErr(saved);
         }

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.api;
 
+import bitsweep.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,7 @@ public final class ApiClient {
         }
         JsonNode json;
         try {
-            json = ApiJson.MAPPER.readTree(body);
+            json = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new IOException(request.uri() + " did not answer JSON (HTTP " + r.statusCode() + "); is "
                     + base + " a BitSweep dashboard?");

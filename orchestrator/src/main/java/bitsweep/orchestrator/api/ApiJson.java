@@ -1,11 +1,11 @@
 package bitsweep.orchestrator.api;
 
+import bitsweep.io.Json;
 import bitsweep.protocol.LiveView;
 import bitsweep.orchestrator.report.ParetoFrontier;
 import bitsweep.orchestrator.report.TrialPoint;
 import bitsweep.orchestrator.report.VariantFrontier;
-import bitsweep.sweep.TrialRecord;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -16,15 +16,11 @@ import java.util.function.Predicate;
 
 /** The API's JSON documents, shaped from the supervisor's {@link LiveView}. */
 public final class ApiJson {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
-    static final List<String> STATES = List.of(TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED,
-            TrialRecord.FAILED, TrialRecord.CANCELLED);
-
     private ApiJson() {
     }
 
     static ObjectNode summary(LiveView v) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("sweep", v.sweep());
         n.put("state", v.complete() ? "complete" : v.cancelled() ? "cancelled" : v.paused() ? "paused"
                 : v.started() ? "running" : "starting");
@@ -33,7 +29,9 @@ public final class ApiJson {
         n.put("complete", v.complete());
         n.put("total", v.trials().size());
         ObjectNode counts = n.putObject("counts");
-        STATES.forEach(s -> counts.put(s, v.count(s)));
+        for (TrialStatus s : TrialStatus.values()) {
+            counts.put(s.text(), v.count(s));
+        }
         n.put("etaSeconds", v.etaSeconds());
         n.put("workers", v.workers().size());
         n.put("ignoredMessages", v.ignored());
@@ -47,7 +45,7 @@ public final class ApiJson {
      * @param hasModel whether a trial's ONNX model exists in the results folder
      */
     static ArrayNode trials(LiveView v, Predicate<String> hasModel) {
-        ArrayNode a = MAPPER.createArrayNode();
+        ArrayNode a = Json.MAPPER.createArrayNode();
         for (LiveView.Trial t : v.trials()) {
             a.add(trial(t, hasModel.test(t.trialId())));
         }
@@ -55,7 +53,7 @@ public final class ApiJson {
     }
 
     static ObjectNode trial(LiveView.Trial t, boolean hasModel) {
-        ObjectNode n = MAPPER.valueToTree(t);
+        ObjectNode n = Json.MAPPER.valueToTree(t);
         n.remove("bitTable");
         String base = "/api/trials/" + t.trialId();
         ObjectNode links = n.putObject("links");
@@ -68,19 +66,19 @@ public final class ApiJson {
     }
 
     static ArrayNode workers(LiveView v) {
-        return MAPPER.valueToTree(v.workers());
+        return Json.MAPPER.valueToTree(v.workers());
     }
 
     static ArrayNode events(LiveView v, int limit) {
         List<LiveView.Event> e = v.events();
-        return MAPPER.valueToTree(e.subList(Math.max(0, e.size() - limit), e.size()));
+        return Json.MAPPER.valueToTree(e.subList(Math.max(0, e.size() - limit), e.size()));
     }
 
     /** Per variant: every completed point and which of them form the Pareto frontier (BOPs ↓, top-1 ↑). */
     static ArrayNode frontier(LiveView v) {
         Map<String, List<TrialPoint>> byVariant = new TreeMap<>();
         for (LiveView.Trial t : v.trials()) {
-            if (TrialRecord.COMPLETED.equals(t.status()) && t.top1() != null && t.relativeBops() != null
+            if (t.status() == TrialStatus.COMPLETED && t.top1() != null && t.relativeBops() != null
                     && Double.isFinite(t.top1()) && Double.isFinite(t.relativeBops())) {
                 String variant = t.variant() == null || t.variant().isBlank() ? TrialPoint.DEFAULT_VARIANT : t.variant();
                 byVariant.computeIfAbsent(variant, k -> new ArrayList<>()).add(new TrialPoint(t.trialId(), variant,
@@ -88,7 +86,7 @@ public final class ApiJson {
                         t.artifact(), null));
             }
         }
-        ArrayNode a = MAPPER.createArrayNode();
+        ArrayNode a = Json.MAPPER.createArrayNode();
         byVariant.forEach((variant, points) -> {
             VariantFrontier f = ParetoFrontier.of(variant, points);
             ObjectNode n = a.addObject();
@@ -100,7 +98,7 @@ public final class ApiJson {
     }
 
     private static ArrayNode points(List<TrialPoint> points) {
-        ArrayNode a = MAPPER.createArrayNode();
+        ArrayNode a = Json.MAPPER.createArrayNode();
         for (TrialPoint p : points) {
             ObjectNode n = a.addObject();
             n.put("trialId", p.trialId());
@@ -116,7 +114,7 @@ public final class ApiJson {
 
     /** Everything the dashboard draws, in one document (what the event stream sends). */
     static ObjectNode dashboard(LiveView v, Predicate<String> hasModel) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.set("summary", summary(v));
         n.set("trials", trials(v, hasModel));
         n.set("workers", workers(v));
@@ -126,7 +124,7 @@ public final class ApiJson {
     }
 
     static String error(String message) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("error", message);
         return n.toString();
     }

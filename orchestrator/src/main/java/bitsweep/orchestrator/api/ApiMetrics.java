@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.api;
 
 import bitsweep.protocol.LiveView;
+import bitsweep.sweep.TrialStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -52,8 +53,8 @@ final class ApiMetrics {
     String scrape(LiveView v) {
         supervisorUp.set(1);
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (String state : ApiJson.STATES) {
-            rows.add(MultiGauge.Row.of(Tags.of("state", state), v.count(state)));
+        for (TrialStatus s : TrialStatus.values()) {
+            rows.add(MultiGauge.Row.of(Tags.of("state", s.text()), v.count(s)));
         }
         trials.register(rows, true);
         List<MultiGauge.Row<?>> perWorker = new ArrayList<>();
@@ -64,7 +65,7 @@ final class ApiMetrics {
         workerImages.register(perWorker, true);
         attempts.set(v.trials().stream().mapToLong(LiveView.Trial::attempts).sum());
         failures.set(v.trials().stream().mapToLong(LiveView.Trial::failures).sum());
-        queue.set(v.count("queued"));
+        queue.set(v.count(TrialStatus.QUEUED));
         workers.set(v.workers().size());
         paused.set(v.paused() ? 1 : 0);
         ignored.set(v.ignored());

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.api;
 
+import bitsweep.io.Json;
 import bitsweep.io.SafeNames;
 import bitsweep.protocol.LiveView;
 import bitsweep.protocol.SupervisorProtocol;
@@ -142,7 +143,7 @@ public final class ApiServer extends AllDirectives {
                             path("cancel", () -> post(() -> withTrial(id, t ->
                                     control(r -> new SupervisorProtocol.CancelTrial(id, r))))),
                             path("bits", () -> get(() -> withTrial(id, t -> t.bitTable() != null
-                                    ? json(StatusCodes.OK, ApiJson.MAPPER.valueToTree(t.bitTable()))
+                                    ? json(StatusCodes.OK, Json.MAPPER.valueToTree(t.bitTable()))
                                     : onComplete(() -> CompletableFuture.supplyAsync(() -> finalBits(id), blocking),
                                             bits -> bits.isSuccess()
                                                     ? json(StatusCodes.OK, bits.get())
@@ -195,7 +196,7 @@ public final class ApiServer extends AllDirectives {
                 return unavailable(t.failed().get());
             }
             ControlReply r = t.get();
-            ObjectNode n = ApiJson.MAPPER.valueToTree(r);
+            ObjectNode n = Json.MAPPER.valueToTree(r);
             return json(r.accepted() ? StatusCodes.OK : StatusCodes.CONFLICT, n);
         });
     }
@@ -304,7 +305,7 @@ public final class ApiServer extends AllDirectives {
     /** The finished trial's final bit table, or an empty list when it has none (yet). */
     private JsonNode finalBits(String id) {
         try {
-            return files.finalBits(id).orElseGet(ApiJson.MAPPER::createArrayNode);
+            return files.finalBits(id).orElseGet(Json.MAPPER::createArrayNode);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.api;
 
+import bitsweep.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ record ExtendRequest(List<Double> mus, List<Long> seeds) {
     static ExtendRequest parse(String body) {
         JsonNode root;
         try {
-            root = ApiJson.MAPPER.readTree(body);
+            root = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
         }

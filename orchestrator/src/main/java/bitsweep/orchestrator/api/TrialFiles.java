@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.api;
 
+import bitsweep.io.Json;
 import bitsweep.io.SafeNames;
 import bitsweep.orchestrator.report.ModelFiles;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class TrialFiles {
         if (p == null || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) > MAX_RESULT_BYTES) {
             return Optional.empty();
         }
-        var bits = ApiJson.MAPPER.readTree(p.toFile()).get("bitTable");
+        var bits = Json.MAPPER.readTree(p.toFile()).get("bitTable");
         return bits == null || !bits.isArray() ? Optional.empty() : Optional.of(bits);
     }
 

@@ -1,6 +1,8 @@
 package bitsweep.orchestrator.report;
 
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ public final class FrontierFiles {
     public static void write(Path dir, SweepReport report) throws IOException {
         List<FrontierRow> rows = rows(report);
         AtomicFiles.writeString(dir.resolve(CSV), csv(rows));
-        AtomicFiles.writeBytes(dir.resolve(JSON), ReportJson.PRETTY.writeValueAsBytes(json(report)));
+        AtomicFiles.writeBytes(dir.resolve(JSON), Json.PRETTY.writeValueAsBytes(json(report)));
     }
 
     static List<FrontierRow> rows(SweepReport report) {
@@ -67,7 +69,7 @@ public final class FrontierFiles {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("sweep", report.sweep());
         doc.put("experiment", report.experiment());
-        doc.put("completedTrials", report.count(bitsweep.sweep.TrialRecord.COMPLETED));
+        doc.put("completedTrials", report.count(TrialStatus.COMPLETED));
         List<Map<String, Object>> variants = new ArrayList<>();
         for (VariantFrontier f : report.frontiers()) {
             Map<String, Object> v = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.report;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class ParetoFrontier {
     public static List<VariantFrontier> of(List<TrialRecord> records) {
         Map<String, List<TrialPoint>> byVariant = new TreeMap<>();
         for (TrialRecord record : records) {
-            if (!TrialRecord.COMPLETED.equals(record.status()) || record.result() == null) {
+            if (record.status() != TrialStatus.COMPLETED || record.result() == null) {
                 continue;
             }
             TrialPoint point = TrialPoint.of(record);

@@ -6,6 +6,7 @@ import static bitsweep.orchestrator.report.Html.num;
 import bitsweep.export.ValidationResult;
 import bitsweep.io.AtomicFiles;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,14 +56,14 @@ public final class ReportHtml {
         double total = results.stream().mapToDouble(TrialResult::wallSeconds).filter(Double::isFinite).sum();
         double longest = results.stream().mapToDouble(TrialResult::wallSeconds).filter(Double::isFinite)
                 .max().orElse(0);
-        long pending = r.count(TrialRecord.QUEUED) + r.count(TrialRecord.RUNNING);
+        long pending = r.count(TrialStatus.QUEUED) + r.count(TrialStatus.RUNNING);
         long pass = r.validations().values().stream().filter(v -> ValidationResult.PASS.equals(v.status())).count();
         h.append("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"kv\">\n");
         kv(h, "sweep", esc(r.sweep()));
         kv(h, "experiment", esc(r.experiment() == null ? "unknown" : r.experiment()));
-        kv(h, "trials", r.records().size() + " (" + r.count(TrialRecord.COMPLETED) + " completed, "
-                + "<span class=\"" + (r.count(TrialRecord.FAILED) > 0 ? "bad" : "") + "\">"
-                + r.count(TrialRecord.FAILED) + " failed</span>, " + r.count(TrialRecord.CANCELLED) + " cancelled, "
+        kv(h, "trials", r.records().size() + " (" + r.count(TrialStatus.COMPLETED) + " completed, "
+                + "<span class=\"" + (r.count(TrialStatus.FAILED) > 0 ? "bad" : "") + "\">"
+                + r.count(TrialStatus.FAILED) + " failed</span>, " + r.count(TrialStatus.CANCELLED) + " cancelled, "
                 + pending + " queued or running)");
         kv(h, "frontier models", r.frontierSize() + " in " + r.frontiers().size() + " variant(s)");
         kv(h, "ONNX validation", r.validations().isEmpty() ? "not run"

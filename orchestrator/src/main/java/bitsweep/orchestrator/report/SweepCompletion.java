@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.report;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  */
 public record SweepCompletion(String sweep, Path resultsDir, List<TrialRecord> trials, long firstAssignmentMillis,
                               long lastCompletionMillis) {
-    public long count(String status) {
-        return trials.stream().filter(t -> t.status().equals(status)).count();
+    public long count(TrialStatus status) {
+        return trials.stream().filter(t -> t.status() == status).count();
     }
 }

@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.report;
 
+import bitsweep.sweep.TrialStatus;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -14,8 +15,8 @@ public interface SweepCompletionHook {
     /** Logs a one-line summary; the default when nothing else is wired in. */
     SweepCompletionHook LOG = completion -> LoggerFactory.getLogger(SweepCompletionHook.class).info(
             "sweep {} finished: {} completed, {} failed, {} cancelled; results in {}", completion.sweep(),
-            completion.count("completed"), completion.count("failed"), completion.count("cancelled"),
-            completion.resultsDir());
+            completion.count(TrialStatus.COMPLETED), completion.count(TrialStatus.FAILED),
+            completion.count(TrialStatus.CANCELLED), completion.resultsDir());
 
     default SweepCompletionHook andThen(SweepCompletionHook next) {
         return c -> {

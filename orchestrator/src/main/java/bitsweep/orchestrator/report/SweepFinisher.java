@@ -2,6 +2,7 @@ package bitsweep.orchestrator.report;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class SweepFinisher {
         String sweep = sweepName(resultsDir, records);
         String experiment = experiment(records);
         LOG.info("Sweep {}: {} trials, {} completed, {} frontier models in {} variant(s)", sweep, records.size(),
-                records.stream().filter(r -> TrialRecord.COMPLETED.equals(r.status())).count(),
+                records.stream().filter(r -> r.status() == TrialStatus.COMPLETED).count(),
                 frontiers.stream().mapToInt(f -> f.frontier().size()).sum(), frontiers.size());
 
         Map<String, ValidationResult> validations = modelCheck == null

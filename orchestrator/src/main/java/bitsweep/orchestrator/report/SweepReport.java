@@ -2,6 +2,7 @@ package bitsweep.orchestrator.report;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,8 +45,8 @@ public record SweepReport(String sweep, String experiment, List<TrialRecord> rec
                 .orElse(null);
     }
 
-    public long count(String status) {
-        return records.stream().filter(r -> status.equals(r.status())).count();
+    public long count(TrialStatus status) {
+        return records.stream().filter(r -> r.status() == status).count();
     }
 
     public int frontierSize() {

@@ -1,6 +1,8 @@
 package bitsweep.orchestrator.report;
 
+import bitsweep.io.Json;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +58,7 @@ public final class TrialRecordsReader {
     private static TrialRecord parseLine(Path file, int lineNo, String line) throws IOException {
         TrialRecord record;
         try {
-            record = ReportJson.COMPACT.readValue(line, TrialRecord.class);
+            record = Json.MAPPER.readValue(line, TrialRecord.class);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ":" + lineNo + ": not a trial record (expected one TrialRecord JSON object"
                     + " per line): " + e.getOriginalMessage(), e);
@@ -68,7 +70,7 @@ public final class TrialRecordsReader {
             throw new IOException(file + ":" + lineNo + ": trial " + record.spec().trialId() + " has no status"
                     + " (expected completed, failed, cancelled, queued or running)");
         }
-        if (TrialRecord.COMPLETED.equals(record.status()) && record.result() == null) {
+        if (record.status() == TrialStatus.COMPLETED && record.result() == null) {
             throw new IOException(file + ":" + lineNo + ": trial " + record.spec().trialId()
                     + " is completed but has no result");
         }

@@ -2,6 +2,7 @@ package bitsweep.orchestrator.report;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,7 @@ public final class ValidationFile {
         doc.put("mismatch", count(results, ValidationResult.MISMATCH));
         doc.put("error", count(results, ValidationResult.ERROR));
         doc.put("results", results);
-        AtomicFiles.writeBytes(dir.resolve(FILE_NAME), ReportJson.PRETTY.writeValueAsBytes(doc));
+        AtomicFiles.writeBytes(dir.resolve(FILE_NAME), Json.PRETTY.writeValueAsBytes(doc));
     }
 
     /** The results of an earlier run (for {@code --no-export}); empty when there is no file. */
@@ -41,11 +42,11 @@ public final class ValidationFile {
             return List.of();
         }
         try {
-            JsonNode results = ReportJson.COMPACT.readTree(file.toFile()).get("results");
+            JsonNode results = Json.MAPPER.readTree(file.toFile()).get("results");
             if (results == null || !results.isArray()) {
                 throw new IOException(file + ": expected an object with a \"results\" array of validation results");
             }
-            return ReportJson.COMPACT.convertValue(results, new TypeReference<List<ValidationResult>>() { });
+            return Json.MAPPER.convertValue(results, new TypeReference<List<ValidationResult>>() { });
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IOException(file + ": not a validation file: " + e.getMessage(), e);
         }

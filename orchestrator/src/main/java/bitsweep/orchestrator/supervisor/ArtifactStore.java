@@ -3,6 +3,7 @@ package bitsweep.orchestrator.supervisor;
 import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ public final class ArtifactStore {
             if (ckpt != null && !t.terminal() && !readable(ckpt) && replica.get(ckpt, root.resolve(ckpt))) {
                 restored++;
             }
-            if (t.status().equals(bitsweep.sweep.TrialRecord.COMPLETED)) {
+            if (t.status() == TrialStatus.COMPLETED) {
                 String accepted = incomingRelative(id, t.attempts()) + "/";
                 for (String c : copies) {
                     if (c.startsWith(accepted)) {

@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialConfig;
 import java.util.List;
@@ -14,10 +14,10 @@ final class ConsoleView {
     }
 
     static String render(SweepState s, List<WorkerLine> workers) {
-        long done = s.count(TrialRecord.COMPLETED);
-        long failed = s.count(TrialRecord.FAILED);
-        long running = s.count(TrialRecord.RUNNING);
-        long queued = s.count(TrialRecord.QUEUED);
+        long done = s.count(TrialStatus.COMPLETED);
+        long failed = s.count(TrialStatus.FAILED);
+        long running = s.count(TrialStatus.RUNNING);
+        long queued = s.count(TrialStatus.QUEUED);
         double meanTrial = s.trials().values().stream().filter(t -> t.result() != null)
                 .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
         StringBuilder sb = new StringBuilder();

@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 
 /**
  * Whose word counts about an attempt. A message from a worker about attempt N of a trial is
@@ -32,7 +32,7 @@ final class Fencing {
         boolean free = slot == null || slot.trialId() == null;
         // a worker seen dead (its attempt already failed as "lost") never gets it back: late news of a
         // partitioned worker's old incarnation is stale, not adoptable
-        if (t.status().equals(TrialRecord.QUEUED) && t.attempts() == attempt && !state.cancelled() && free
+        if (t.status() == TrialStatus.QUEUED && t.attempts() == attempt && !state.cancelled() && free
                 && !registry.isLost(worker)) {
             return Verdict.ADOPTABLE;
         }

@@ -1,7 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.protocol.LiveView;
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialConfig;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ final class LiveViews {
     }
 
     private static LiveView.Trial trial(TrialEntry t, WorkerNow runner) {
-        boolean running = t.status().equals(TrialRecord.RUNNING);
+        boolean running = t.status() == TrialStatus.RUNNING;
         // the worker's latest epoch is fresher than the journal's (progress is journaled every few seconds)
         EpochMetrics m = running && runner != null && runner.lastEpoch() != null ? runner.lastEpoch() : t.lastEpoch();
         int total = totalEpochs(t.spec().config());
@@ -72,7 +72,7 @@ final class LiveViews {
     static double eta(SweepState s, int workers) {
         double mean = s.trials().values().stream().filter(t -> t.result() != null)
                 .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
-        long left = s.count(TrialRecord.QUEUED) + s.count(TrialRecord.RUNNING);
+        long left = s.count(TrialStatus.QUEUED) + s.count(TrialStatus.RUNNING);
         if (left == 0) {
             return 0;
         }

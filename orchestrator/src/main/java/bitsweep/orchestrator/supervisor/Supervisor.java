@@ -29,8 +29,8 @@ import bitsweep.protocol.SupervisorProtocol.TrialProgress;
 import bitsweep.protocol.SupervisorProtocol.TrialSucceeded;
 import bitsweep.protocol.SupervisorProtocol.WorkerReady;
 import bitsweep.protocol.WorkerProtocol;
-import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialResult;
 import java.io.IOException;
 import java.time.Duration;
@@ -298,15 +298,15 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }
         int requeued = 0;
         for (TrialEntry t : state.trials().values()) {
-            if (t.status().equals(TrialRecord.RUNNING)) {
+            if (t.status() == TrialStatus.RUNNING) {
                 events.add(RetryPolicy.interruption(t, "supervisor restarted"));
                 requeued++;
             }
         }
         if (state.started()) {
             log.info("sweep {} resumed from its journal: {} completed, {} failed, {} re-queued (were running), "
-                            + "{} new trials", settings.sweep().name(), state.count(TrialRecord.COMPLETED),
-                    state.count(TrialRecord.FAILED), requeued, added);
+                            + "{} new trials", settings.sweep().name(), state.count(TrialStatus.COMPLETED),
+                    state.count(TrialStatus.FAILED), requeued, added);
         } else {
             log.info("sweep {} started: {} trials, max-attempts {}, stall-timeout {}{}", settings.sweep().name(),
                     added, settings.maxAttempts(), settings.sweep().stallTimeout() == null
@@ -519,7 +519,7 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     private Effect<SupervisorEvent, SweepState> onResultStored(SweepState state, ResultStored msg) {
         TrialEntry t = state.trial(msg.trialId());
         boolean running = t != null && t.isRunningAttempt(msg.attempt());
-        boolean adopt = t != null && !running && t.status().equals(TrialRecord.QUEUED)
+        boolean adopt = t != null && !running && t.status() == TrialStatus.QUEUED
                 && t.attempts() == msg.attempt() && !state.cancelled();
         if (!running && !adopt) {
             store.discardResult(msg.trialId(), msg.attempt());

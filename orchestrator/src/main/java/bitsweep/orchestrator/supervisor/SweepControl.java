@@ -6,8 +6,8 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepPaused;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepResumed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialCancelled;
 import bitsweep.protocol.SupervisorProtocol.ControlReply;
-import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import java.util.List;
 
 /**
@@ -38,7 +38,7 @@ final class SweepControl {
         if (t.terminal()) {
             return Decision.refused("trial " + trialId + " already ended (" + t.status() + ")");
         }
-        String was = t.status().equals(TrialRecord.RUNNING) ? "running on " + t.worker() : t.status();
+        String was = t.status() == TrialStatus.RUNNING ? "running on " + t.worker() : t.status().text();
         return Decision.accepted(new TrialCancelled(trialId), "trial " + trialId + " cancelled (was " + was + ")",
                 List.of(trialId));
     }
@@ -61,7 +61,7 @@ final class SweepControl {
             return Decision.refused("sweep " + s.sweep() + " is already paused");
         }
         return Decision.accepted(new SweepPaused(now), "sweep " + s.sweep() + " paused: no new trial is handed out; "
-                + s.count(TrialRecord.RUNNING) + " running trial(s) go on", List.of());
+                + s.count(TrialStatus.RUNNING) + " running trial(s) go on", List.of());
     }
 
     static Decision resume(SweepState s, long now) {

@@ -3,7 +3,7 @@ package bitsweep.orchestrator.supervisor;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.report.SweepFinisher;
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +87,7 @@ final class SweepEnding {
         SweepCompletion completion = new SweepCompletion(settings.sweep().name(), settings.resultsDir(), s.records(),
                 first, last);
         log.info("sweep {}: every trial finished ({} completed, {} failed, {} cancelled)", settings.sweep().name(),
-                s.count(TrialRecord.COMPLETED), s.count(TrialRecord.FAILED), s.count(TrialRecord.CANCELLED));
+                s.count(TrialStatus.COMPLETED), s.count(TrialStatus.FAILED), s.count(TrialStatus.CANCELLED));
         writes = writes.thenRunAsync(() -> {
             try {
                 settings.hook().onSweepComplete(completion);

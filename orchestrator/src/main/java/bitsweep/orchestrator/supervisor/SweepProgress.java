@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.List;
 
 /**
@@ -27,8 +27,8 @@ public record SweepProgress(String sweep, int total, long completed, long failed
 
     /** The same figures as the status log line ({@link ConsoleView#render}). */
     static SweepProgress of(SweepState s, List<ConsoleView.WorkerLine> workers) {
-        long queued = s.count(TrialRecord.QUEUED);
-        long running = s.count(TrialRecord.RUNNING);
+        long queued = s.count(TrialStatus.QUEUED);
+        long running = s.count(TrialStatus.RUNNING);
         double meanTrial = s.trials().values().stream().filter(t -> t.result() != null)
                 .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
         double eta = workers.isEmpty() ? Double.NaN : meanTrial * (queued + running) / workers.size();
@@ -41,7 +41,7 @@ public record SweepProgress(String sweep, int total, long completed, long failed
             return new WorkerProgress(w.name(), w.device(), w.trialId(), epoch, total,
                     w.lastEpoch().seconds() * Math.max(0, total - epoch));
         }).toList();
-        return new SweepProgress(s.sweep(), s.trials().size(), s.count(TrialRecord.COMPLETED),
-                s.count(TrialRecord.FAILED), running, queued, s.count(TrialRecord.CANCELLED), eta, lines);
+        return new SweepProgress(s.sweep(), s.trials().size(), s.count(TrialStatus.COMPLETED),
+                s.count(TrialStatus.FAILED), running, queued, s.count(TrialStatus.CANCELLED), eta, lines);
     }
 }

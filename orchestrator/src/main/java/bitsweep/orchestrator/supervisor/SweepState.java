@@ -16,6 +16,7 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialRequeued;
 import bitsweep.protocol.CborSerializable;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
     }
 
     /** How many trials have {@code status} (O(1)). */
-    public long count(String status) {
+    public long count(TrialStatus status) {
         return map().count(status);
     }
 
@@ -96,13 +97,13 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
         } else if (event instanceof TrialCheckpointDiscarded e) {
             return replace(e.trialId(), trial(e.trialId()).checkpointed(0, null, null), false);
         } else if (event instanceof TrialCancelled e) {
-            return with(map().with(e.trialId(), trial(e.trialId()).withStatus(TrialRecord.CANCELLED, null)),
+            return with(map().with(e.trialId(), trial(e.trialId()).withStatus(TrialStatus.CANCELLED, null)),
                     q().without(e.trialId()));
         } else if (event instanceof SweepCancelled) {
             TrialMap t = map();
             for (TrialEntry entry : trials.values()) { // once per sweep: O(N) is fine
                 if (!entry.terminal()) {
-                    t = t.with(entry.spec().trialId(), entry.withStatus(TrialRecord.CANCELLED, null));
+                    t = t.with(entry.spec().trialId(), entry.withStatus(TrialStatus.CANCELLED, null));
                 }
             }
             return new SweepState(sweep, started, true, maxAttempts, t, TrialQueue.empty(), paused, extended);

@@ -2,6 +2,7 @@ package bitsweep.orchestrator.supervisor;
 
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -18,34 +19,33 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param checkpointPath  that checkpoint relative to the results folder
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TrialEntry(TrialSpec spec, String status, int attempts, int failures, int interruptions,
+public record TrialEntry(TrialSpec spec, TrialStatus status, int attempts, int failures, int interruptions,
                          String error, int failedAtEpoch, String worker, int checkpointEpoch, String checkpointPath,
                          String checkpointSha, EpochMetrics lastEpoch, TrialResult result, String artifact,
                          long assignedAtMillis, long completedAtMillis) {
 
     static TrialEntry queued(TrialSpec spec) {
-        return new TrialEntry(spec, TrialRecord.QUEUED, 0, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, 0);
+        return new TrialEntry(spec, TrialStatus.QUEUED, 0, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, 0);
     }
 
     public boolean terminal() {
-        return status.equals(TrialRecord.COMPLETED) || status.equals(TrialRecord.FAILED)
-                || status.equals(TrialRecord.CANCELLED);
+        return status.ended();
     }
 
-    TrialEntry withStatus(String newStatus, String newWorker) {
+    TrialEntry withStatus(TrialStatus newStatus, String newWorker) {
         return new TrialEntry(spec, newStatus, attempts, failures, interruptions, error, failedAtEpoch, newWorker,
                 checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result, artifact, assignedAtMillis,
                 completedAtMillis);
     }
 
     TrialEntry assigned(int attempt, String toWorker, long atMillis) {
-        return new TrialEntry(spec, TrialRecord.RUNNING, Math.max(attempts, attempt), failures, interruptions, error,
+        return new TrialEntry(spec, TrialStatus.RUNNING, Math.max(attempts, attempt), failures, interruptions, error,
                 failedAtEpoch, toWorker, checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result, artifact,
                 atMillis, completedAtMillis);
     }
 
     TrialEntry interrupted() {
-        return new TrialEntry(spec, TrialRecord.QUEUED, attempts, failures, interruptions + 1, error, failedAtEpoch,
+        return new TrialEntry(spec, TrialStatus.QUEUED, attempts, failures, interruptions + 1, error, failedAtEpoch,
                 null, checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result, artifact, assignedAtMillis,
                 completedAtMillis);
     }
@@ -62,20 +62,20 @@ public record TrialEntry(TrialSpec spec, String status, int attempts, int failur
     }
 
     TrialEntry completed(TrialResult trialResult, String artifactPath, long atMillis) {
-        return new TrialEntry(spec, TrialRecord.COMPLETED, attempts, failures, interruptions, null, failedAtEpoch,
+        return new TrialEntry(spec, TrialStatus.COMPLETED, attempts, failures, interruptions, null, failedAtEpoch,
                 null, checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, trialResult, artifactPath,
                 assignedAtMillis, atMillis);
     }
 
     TrialEntry failed(String reason, boolean permanent, int epoch) {
-        return new TrialEntry(spec, permanent ? TrialRecord.FAILED : TrialRecord.QUEUED, attempts, failures + 1,
+        return new TrialEntry(spec, permanent ? TrialStatus.FAILED : TrialStatus.QUEUED, attempts, failures + 1,
                 interruptions, reason, epoch, null, checkpointEpoch, checkpointPath, checkpointSha, lastEpoch, result,
                 artifact, assignedAtMillis, completedAtMillis);
     }
 
     /** The trial is running attempt {@code attempt} (and no later one has started). */
     public boolean isRunningAttempt(int attempt) {
-        return status.equals(TrialRecord.RUNNING) && attempts == attempt;
+        return status == TrialStatus.RUNNING && attempts == attempt;
     }
 
     public TrialRecord toRecord() {

@@ -1,6 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -23,12 +23,11 @@ import scala.collection.immutable.VectorMap$;
  * <p>Read-only as a {@link Map} (Jackson writes it like any map, so snapshots keep their format).
  */
 public final class TrialMap extends AbstractMap<String, TrialEntry> {
-    private static final String[] STATUSES = {TrialRecord.QUEUED, TrialRecord.RUNNING, TrialRecord.COMPLETED,
-            TrialRecord.FAILED, TrialRecord.CANCELLED};
-    private static final TrialMap EMPTY = new TrialMap(VectorMap$.MODULE$.empty(), new int[STATUSES.length]);
+    private static final TrialMap EMPTY = new TrialMap(VectorMap$.MODULE$.empty(),
+            new int[TrialStatus.values().length]);
 
     private final VectorMap<String, TrialEntry> map;
-    /** Trials per status, in the order of {@link #STATUSES}. */
+    /** Trials per status, indexed by {@link TrialStatus#ordinal()}. */
     private final int[] counts;
 
     private TrialMap(VectorMap<String, TrialEntry> map, int[] counts) {
@@ -48,10 +47,10 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
         // a builder, not one persistent update per trial: a 100,000-trial snapshot loads this way
         scala.collection.mutable.Builder<Tuple2<String, TrialEntry>, VectorMap<String, TrialEntry>> b =
                 VectorMap$.MODULE$.newBuilder();
-        int[] c = new int[STATUSES.length];
+        int[] c = new int[TrialStatus.values().length];
         for (Map.Entry<String, TrialEntry> e : trials.entrySet()) {
             b.addOne(new Tuple2<>(e.getKey(), e.getValue()));
-            c[index(e.getValue().status())]++;
+            c[e.getValue().status().ordinal()]++;
         }
         return new TrialMap(b.result(), c);
     }
@@ -61,39 +60,24 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
         int[] c = counts.clone();
         TrialEntry old = get(id);
         if (old != null) {
-            c[index(old.status())]--;
+            c[old.status().ordinal()]--;
         }
-        c[index(entry.status())]++;
+        c[entry.status().ordinal()]++;
         return new TrialMap(map.updated(id, entry), c);
     }
 
     /** How many trials have {@code status} (O(1)). */
-    public int count(String status) {
-        int i = indexOf(status);
-        return i < 0 ? 0 : counts[i];
+    public int count(TrialStatus status) {
+        return counts[status.ordinal()];
     }
 
     /** How many trials are completed, failed or cancelled (O(1)). */
     public int terminalCount() {
-        return counts[2] + counts[3] + counts[4];
-    }
-
-    private static int index(String status) {
-        int i = indexOf(status);
-        if (i < 0) {
-            throw new IllegalArgumentException("unknown trial status '" + status + "'");
+        int n = 0;
+        for (TrialStatus s : TrialStatus.values()) {
+            n += s.ended() ? counts[s.ordinal()] : 0;
         }
-        return i;
-    }
-
-    /** The position of {@code status} in {@link #STATUSES}, or −1. */
-    private static int indexOf(String status) {
-        for (int i = 0; i < STATUSES.length; i++) {
-            if (STATUSES[i].equals(status)) {
-                return i;
-            }
-        }
-        return -1;
+        return n;
     }
 
     @Override

@@ -1,10 +1,9 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
 import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,7 +45,6 @@ public final class TrialsFile implements AutoCloseable {
     /** Appended lines below this never trigger a compaction (small sweeps just append). */
     static final int COMPACT_MIN_LINES = 1000;
     private static final Logger log = LoggerFactory.getLogger(TrialsFile.class);
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Path file;
     private final java.util.concurrent.ScheduledThreadPoolExecutor writer;
@@ -172,7 +170,7 @@ public final class TrialsFile implements AutoCloseable {
         for (String id : ids) {
             TrialEntry t = state.trial(id);
             if (t != null) {
-                sb.append(JSON.writeValueAsString(t.toRecord())).append('\n');
+                sb.append(Json.MAPPER.writeValueAsString(t.toRecord())).append('\n');
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -186,7 +184,7 @@ public final class TrialsFile implements AutoCloseable {
     public static void write(Path file, List<TrialRecord> records) throws IOException {
         StringBuilder sb = new StringBuilder(records.size() * 512);
         for (TrialRecord r : records) {
-            sb.append(JSON.writeValueAsString(r)).append('\n');
+            sb.append(Json.MAPPER.writeValueAsString(r)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }

@@ -5,6 +5,7 @@ import bitsweep.orchestrator.report.TrialPoint;
 import bitsweep.artifact.LayerBits;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.TrialConfig;
 import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,10 +53,10 @@ public final class Fixtures {
         TrialSpec spec = spec(id, variant, mu, seed);
         TrialResult result = new TrialResult(id, spec.config(), List.of(), top1, relBops, relBops * 0.0235,
                 lenetLayers(12, 4), Map.of("conv1.weight", new double[] {1.0, -2.0}), "model.bbfg", 42.5);
-        return new TrialRecord(spec, TrialRecord.COMPLETED, 1, null, result, "trials/" + id + "/model.bbfg");
+        return new TrialRecord(spec, TrialStatus.COMPLETED, 1, null, result, "trials/" + id + "/model.bbfg");
     }
 
-    static TrialRecord withStatus(String id, String variant, double mu, String status, String error) {
+    static TrialRecord withStatus(String id, String variant, double mu, TrialStatus status, String error) {
         return new TrialRecord(spec(id, variant, mu, 1), status, 3, error, null, null);
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ class FrontierFilesTest {
     @Test
     void allFailedSweepStillWritesHeaderOnlyCsvAndEmptyJson() throws IOException {
         FrontierFiles.write(dir, report(List.of(
-                Fixtures.withStatus("f", "v", 0.1, TrialRecord.FAILED, "boom")), Map.of()));
+                Fixtures.withStatus("f", "v", 0.1, TrialStatus.FAILED, "boom")), Map.of()));
         assertEquals(List.of(String.join(",", FrontierFiles.CSV_HEADER)),
                 Files.readAllLines(dir.resolve(FrontierFiles.CSV)));
         JsonNode doc = Fixtures.JSON.readTree(dir.resolve(FrontierFiles.JSON).toFile());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public class FrontierPlotTest {
                 completed("n-mu0.01", "no-pruning", 0.01, 1, 99.30, 1.60),
                 completed("n-mu0.1", "no-pruning", 0.1, 1, 99.05, 0.95),
                 completed("n-mu0.3", "no-pruning", 0.3, 1, 98.20, 1.20),
-                Fixtures.withStatus("p-mu1", "pruning", 1.0, TrialRecord.FAILED, "diverged"));
+                Fixtures.withStatus("p-mu1", "pruning", 1.0, TrialStatus.FAILED, "diverged"));
     }
 
     private static SweepReport report(List<TrialRecord> records, String experiment) {
@@ -89,7 +90,7 @@ public class FrontierPlotTest {
     @Test
     void allFailedSweepStillGivesValidImages() throws Exception {
         FrontierPlot.write(dir, report(List.of(
-                Fixtures.withStatus("f", "v", 0.1, TrialRecord.FAILED, "boom")), "imagenet"));
+                Fixtures.withStatus("f", "v", 0.1, TrialStatus.FAILED, "boom")), "imagenet"));
         assertNotNull(ImageIO.read(dir.resolve(FrontierPlot.PNG).toFile()));
         parseXml(dir.resolve(FrontierPlot.SVG));
     }

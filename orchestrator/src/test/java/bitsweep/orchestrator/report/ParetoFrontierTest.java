@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,18 +75,18 @@ class ParetoFrontierTest {
     void failedCancelledQueuedAndRunningTrialsAreIgnored() {
         List<VariantFrontier> fs = ParetoFrontier.of(List.of(
                 completed("ok", "v", 0.1, 1, 90.0, 5.0),
-                withStatus("f", "v", 0.2, TrialRecord.FAILED, "CUDA out of memory"),
-                withStatus("c", "v", 0.3, TrialRecord.CANCELLED, null),
-                withStatus("q", "v", 0.4, TrialRecord.QUEUED, null),
-                withStatus("r", "v", 0.5, TrialRecord.RUNNING, null)));
+                withStatus("f", "v", 0.2, TrialStatus.FAILED, "CUDA out of memory"),
+                withStatus("c", "v", 0.3, TrialStatus.CANCELLED, null),
+                withStatus("q", "v", 0.4, TrialStatus.QUEUED, null),
+                withStatus("r", "v", 0.5, TrialStatus.RUNNING, null)));
         assertEquals(List.of("ok"), ids(fs.get(0).all()));
     }
 
     @Test
     void allFailedGivesNoFrontier() {
         assertTrue(ParetoFrontier.of(List.of(
-                withStatus("f1", "v", 0.1, TrialRecord.FAILED, "diverged"),
-                withStatus("f2", "w", 0.2, TrialRecord.FAILED, "diverged"))).isEmpty());
+                withStatus("f1", "v", 0.1, TrialStatus.FAILED, "diverged"),
+                withStatus("f2", "w", 0.2, TrialStatus.FAILED, "diverged"))).isEmpty());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class RefinementTest {
         List<TrialRecord> records = new ArrayList<>(List.of(
                 completed("a", "v", 0.1, 1, 98.0, 0.2),
                 completed("b", "v", 0.001, 1, 99.0, 2.0)));
-        records.add(Fixtures.withStatus("f", "v", 0.01, TrialRecord.FAILED, "diverged"));
+        records.add(Fixtures.withStatus("f", "v", 0.01, TrialStatus.FAILED, "diverged"));
         List<Double> mus = Refinement.propose(records, frontier(records), 2);
         assertEquals(2, mus.size());
         assertTrue(mus.stream().noneMatch(m -> Refinement.same(m, 0.01)), mus.toString());
@@ -93,7 +94,7 @@ class RefinementTest {
                 completed("n1", "no-pruning", 0.1, 1, 98.0, 1.0),
                 completed("n2", "no-pruning", 0.05, 1, 98.1, 1.05),
                 completed("n3", "no-pruning", 0.001, 1, 99.0, 5.0),
-                Fixtures.withStatus("q", "pruning", 0.01, TrialRecord.QUEUED, null));
+                Fixtures.withStatus("q", "pruning", 0.01, TrialStatus.QUEUED, null));
         List<Refinement.Proposal> ps = Refinement.forSweep(records, 3);
         assertEquals(3, ps.size());
         // pruning's gap (size √2) has its midpoint 0.01 queued already, so it only splits into halves of √2/2;

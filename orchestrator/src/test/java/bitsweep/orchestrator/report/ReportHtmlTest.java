@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,7 +63,7 @@ class ReportHtmlTest {
     void userStringsAreHtmlEscaped() {
         String evil = "<img src=x onerror=alert(1)>&\"'";
         List<TrialRecord> records = new ArrayList<>(List.of(completed("t<1>", evil, 0.1, 1, 99.0, 0.4)));
-        records.add(Fixtures.withStatus("t2", "v", 0.2, TrialRecord.FAILED, "<script>alert('x')</script>"));
+        records.add(Fixtures.withStatus("t2", "v", 0.2, TrialStatus.FAILED, "<script>alert('x')</script>"));
         String html = render(records, Map.of("t<1>", result("t<1>", ValidationResult.MISMATCH, "<b>bad</b>")));
         assertFalse(html.contains(evil));
         assertFalse(html.contains("<script>alert"));
@@ -108,7 +109,7 @@ class ReportHtmlTest {
 
     @Test
     void allFailedSweepStillRendersAValidPage() {
-        String html = render(List.of(Fixtures.withStatus("f", "v", 0.1, TrialRecord.FAILED, "boom")), Map.of());
+        String html = render(List.of(Fixtures.withStatus("f", "v", 0.1, TrialStatus.FAILED, "boom")), Map.of());
         assertTrue(html.contains("No completed trial, so no frontier."));
         assertTrue(html.trim().endsWith("</html>"));
     }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class SweepFinisherTest {
         List<TrialRecord> records = List.of(
                 completed("missing", "v", 0.1, 1, 98.0, 0.3),
                 completed("corrupt", "v", 0.01, 1, 99.0, 0.9),
-                Fixtures.withStatus("failed", "v", 1.0, TrialRecord.FAILED, "diverged"));
+                Fixtures.withStatus("failed", "v", 1.0, TrialStatus.FAILED, "diverged"));
         Fixtures.writeTrials(dir, records);
         Path corrupt = dir.resolve("trials/corrupt/model.bbfg");
         Files.createDirectories(corrupt.getParent());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +23,7 @@ class TrialRecordsReaderTest {
     @Test
     void readsRecordsWrittenByJacksonIncludingResultsAndBitTables() throws IOException {
         TrialRecord done = Fixtures.completed("t1", "pruning", 0.1, 1, 99.1, 0.42);
-        TrialRecord failed = Fixtures.withStatus("t2", "pruning", 0.2, TrialRecord.FAILED, "diverged");
+        TrialRecord failed = Fixtures.withStatus("t2", "pruning", 0.2, TrialStatus.FAILED, "diverged");
         Path file = Fixtures.writeTrials(dir, List.of(done, failed));
         List<TrialRecord> read = TrialRecordsReader.read(file);
         assertEquals(2, read.size());
@@ -51,12 +52,12 @@ class TrialRecordsReaderTest {
     @Test
     void laterLineForTheSameTrialReplacesTheEarlierOne() throws IOException {
         Path file = Fixtures.writeTrials(dir, List.of(
-                Fixtures.withStatus("t1", "v", 0.1, TrialRecord.RUNNING, null),
-                Fixtures.withStatus("t2", "v", 0.2, TrialRecord.QUEUED, null),
+                Fixtures.withStatus("t1", "v", 0.1, TrialStatus.RUNNING, null),
+                Fixtures.withStatus("t2", "v", 0.2, TrialStatus.QUEUED, null),
                 Fixtures.completed("t1", "v", 0.1, 1, 98.0, 1.0)));
         List<TrialRecord> read = TrialRecordsReader.read(file);
         assertEquals(List.of("t1", "t2"), read.stream().map(r -> r.spec().trialId()).toList());
-        assertEquals(TrialRecord.COMPLETED, read.get(0).status());
+        assertEquals(TrialStatus.COMPLETED, read.get(0).status());
     }
 
     @Test

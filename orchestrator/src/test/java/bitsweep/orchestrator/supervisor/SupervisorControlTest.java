@@ -12,6 +12,7 @@ import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -141,7 +142,7 @@ class SupervisorControlTest {
 
         kit().stop(sup, Duration.ofSeconds(20));
         var restarted = supervisor(sweep);
-        assertEquals(TrialRecord.CANCELLED, view(restarted).trials().get(0).status());
+        assertEquals(TrialStatus.CANCELLED, view(restarted).trials().get(0).status());
         var w2 = kit().createTestProbe(WorkerProtocol.Command.class);
         ask(restarted, w2);
         assertEquals("t1", expectAssignment(w2).trialId(), "the cancelled trial is not run again");

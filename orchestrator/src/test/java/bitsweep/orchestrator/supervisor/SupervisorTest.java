@@ -14,6 +14,7 @@ import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialResult;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +151,7 @@ class SupervisorTest {
         assertTrue(!extra.trialId().equals(low.trialId()) && !extra.trialId().equals(high.trialId()));
         succeedWith(sup, w, extra, 98.5, 1.0);
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
-        assertEquals(3, done.count(TrialRecord.COMPLETED), "budget of one extra trial: " + done.trials());
+        assertEquals(3, done.count(TrialStatus.COMPLETED), "budget of one extra trial: " + done.trials());
         ask(sup, w);
         w.expectNoMessage(Duration.ofMillis(300));
         assertTrue(Files.exists(results.resolve("frontier.json")), "interim frontier written before refining");
@@ -198,13 +199,13 @@ class SupervisorTest {
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
         TrialRecord failed = done.trials().stream().filter(t -> t.spec().trialId().equals("t1")).findFirst()
                 .orElseThrow();
-        assertEquals(TrialRecord.FAILED, failed.status());
+        assertEquals(TrialStatus.FAILED, failed.status());
         assertEquals(3, failed.attempts());
         assertEquals("NaN loss at epoch 3", failed.error());
-        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        assertEquals(1, done.count(TrialStatus.COMPLETED));
         assertEquals("artifact of t0", Files.readString(results.resolve("trials/t0/artifact.json")));
         List<TrialRecord> lines = TrialsFile.read(results.resolve(TrialsFile.NAME));
-        assertEquals(List.of(TrialRecord.COMPLETED, TrialRecord.FAILED), lines.stream().map(TrialRecord::status).toList());
+        assertEquals(List.of(TrialStatus.COMPLETED, TrialStatus.FAILED), lines.stream().map(TrialRecord::status).toList());
     }
 
     @Test
@@ -223,7 +224,7 @@ class SupervisorTest {
         sup.tell(new SupervisorProtocol.CancelSweep());
         assertEquals("t2", w.expectMessageClass(WorkerProtocol.CancelTrial.class).trialId());
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
-        assertEquals(3, done.count(TrialRecord.CANCELLED));
+        assertEquals(3, done.count(TrialStatus.CANCELLED));
         ask(sup, w);
         w.expectNoMessage(Duration.ofMillis(300));
     }
@@ -264,7 +265,7 @@ class SupervisorTest {
         AssignTrial t1 = expectAssignment(w2);
         assertEquals("t1", t1.trialId());
         storeCheckpoint(sup, w2, "t1", 1, 1, "t1 after epoch 1");
-        awaitStatus(sup, s -> record(s, "t0").status().equals(TrialRecord.COMPLETED));
+        awaitStatus(sup, s -> record(s, "t0").status().equals(TrialStatus.COMPLETED));
         kit().stop(sup, Duration.ofSeconds(5));
 
         var restarted = supervisor(sweep); // same persistence id, same journal database
@@ -284,7 +285,7 @@ class SupervisorTest {
         }
         assertEquals(List.of("t1", "t2"), assigned); // the interrupted trial first, t0 never again
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
-        assertEquals(3, done.count(TrialRecord.COMPLETED));
+        assertEquals(3, done.count(TrialStatus.COMPLETED));
         TrialRecord r0 = done.trials().get(0);
         assertEquals(1, r0.attempts());
         assertTrue(Files.exists(results.resolve("journal/bitsweep.mv.db")), "the embedded H2 journal");
@@ -331,7 +332,7 @@ class SupervisorTest {
         SupervisorProtocol.SweepStatus s = awaitStatus(sup, st -> st.ignored() >= 5);
         assertEquals(5, s.ignored());
         TrialRecord t0 = record(s, "t0");
-        assertEquals(TrialRecord.RUNNING, t0.status());
+        assertEquals(TrialStatus.RUNNING, t0.status());
         assertEquals(2, t0.attempts());
         assertEquals("CUDA out of memory", t0.error(), "only the first failure counted");
         assertTrue(!Files.exists(results.resolve("trials/t0/result.json")), "no stale result was stored");
@@ -342,7 +343,7 @@ class SupervisorTest {
         }
         succeed(sup, w2, second);
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
-        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        assertEquals(1, done.count(TrialStatus.COMPLETED));
         assertEquals("artifact of t0", Files.readString(results.resolve("trials/t0/artifact.json")));
     }
 
@@ -395,7 +396,7 @@ class SupervisorTest {
         succeed(sup, healthy, retry);
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
         TrialRecord t0 = done.trials().get(0);
-        assertEquals(TrialRecord.COMPLETED, t0.status());
+        assertEquals(TrialStatus.COMPLETED, t0.status());
         assertEquals(2, t0.attempts());
     }
 
@@ -409,7 +410,7 @@ class SupervisorTest {
         }
         ask(sup, w); // third time idle: two attempts lost, max-attempts 2
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
-        assertEquals(TrialRecord.FAILED, done.trials().get(0).status());
+        assertEquals(TrialStatus.FAILED, done.trials().get(0).status());
         assertTrue(done.trials().get(0).error().contains("reported idle"), done.trials().get(0).error());
         w.expectNoMessage(Duration.ofMillis(200));
     }
@@ -423,7 +424,7 @@ class SupervisorTest {
         AssignTrial a = expectAssignment(w);
         w.expectNoMessage(Duration.ofMillis(300)); // not a second trial, and t0 was not failed
         SupervisorProtocol.SweepStatus s = status(sup);
-        assertEquals(TrialRecord.RUNNING, record(s, "t0").status());
+        assertEquals(TrialStatus.RUNNING, record(s, "t0").status());
         assertEquals(1, record(s, "t0").attempts());
         assertNull(record(s, "t0").error());
         succeed(sup, w, a);
@@ -442,7 +443,7 @@ class SupervisorTest {
         }
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
         TrialRecord t0 = done.trials().get(0);
-        assertEquals(TrialRecord.FAILED, t0.status(), "max-attempts 1 was never used up by hand-backs");
+        assertEquals(TrialStatus.FAILED, t0.status(), "max-attempts 1 was never used up by hand-backs");
         assertEquals(RetryPolicy.MAX_INTERRUPTIONS + 1, t0.attempts());
         assertTrue(t0.error().contains("interrupted 11 times"), t0.error());
     }
@@ -457,7 +458,7 @@ class SupervisorTest {
         }
         SweepCompletion done = completed.get(10, TimeUnit.SECONDS);
         TrialRecord t0 = done.trials().get(0);
-        assertEquals(TrialRecord.FAILED, t0.status());
+        assertEquals(TrialStatus.FAILED, t0.status());
         assertEquals(2, t0.attempts(), "not retried up to max-attempts 5");
         assertTrue(t0.error().startsWith("deterministic failure") && t0.error().contains("NaN"), t0.error());
     }
@@ -511,7 +512,7 @@ class SupervisorTest {
         assertEquals(3, third.attempt());
         assertTrue(!Files.exists(results.resolve("escape.json")) && !Files.exists(results.getParent().resolve("escape.json")));
         succeed(sup, w, third);
-        assertEquals(1, completed.get(10, TimeUnit.SECONDS).count(TrialRecord.COMPLETED));
+        assertEquals(1, completed.get(10, TimeUnit.SECONDS).count(TrialStatus.COMPLETED));
     }
 
     @Test
@@ -528,7 +529,7 @@ class SupervisorTest {
         var restarted = kit().spawn(Supervisor.create(SupervisorSettings.of(sweep, results).withHook(again::complete)
                 .withStatusInterval(Duration.ofSeconds(60))));
         SweepCompletion done = again.get(10, TimeUnit.SECONDS);
-        assertEquals(1, done.count(TrialRecord.COMPLETED));
+        assertEquals(1, done.count(TrialStatus.COMPLETED));
         var w2 = worker();
         ask(restarted, w2);
         w2.expectNoMessage(Duration.ofMillis(300));

@@ -9,6 +9,7 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
+import bitsweep.sweep.TrialStatus;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class SweepControlTest {
         var d = SweepControl.cancelTrial(state(), "t0");
         assertTrue(d.reply().accepted());
         assertEquals("trial t0 cancelled (was running on w0)", d.reply().message());
-        assertEquals(TrialRecord.CANCELLED, apply(state(), d).trial("t0").status());
+        assertEquals(TrialStatus.CANCELLED, apply(state(), d).trial("t0").status());
     }
 
     @Test

@@ -13,6 +13,7 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialFailed;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialRequeued;
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.util.LinkedHashMap;
@@ -34,9 +35,9 @@ class SweepStateTest {
     void anEventLeavesTheEarlierStateAsItWas() {
         SweepState before = queued(3);
         SweepState after = before.apply(new TrialAssigned("t0", 1, "w", 5));
-        assertEquals(TrialRecord.QUEUED, before.trial("t0").status());
+        assertEquals(TrialStatus.QUEUED, before.trial("t0").status());
         assertEquals(List.of("t0", "t1", "t2"), before.queue());
-        assertEquals(TrialRecord.RUNNING, after.trial("t0").status());
+        assertEquals(TrialStatus.RUNNING, after.trial("t0").status());
         assertEquals(List.of("t1", "t2"), after.queue());
     }
 
@@ -55,15 +56,15 @@ class SweepStateTest {
     @Test
     void countsFollowEveryStatusChange() {
         SweepState s = queued(4).apply(new TrialAssigned("t0", 1, "w", 1)).apply(new TrialAssigned("t1", 1, "w2", 1));
-        assertEquals(2, s.count(TrialRecord.QUEUED));
-        assertEquals(2, s.count(TrialRecord.RUNNING));
+        assertEquals(2, s.count(TrialStatus.QUEUED));
+        assertEquals(2, s.count(TrialStatus.RUNNING));
         s = s.apply(new TrialCompleted("t0", null, null, 2)).apply(new TrialFailed("t1", "x", true, 0));
-        assertEquals(1, s.count(TrialRecord.COMPLETED));
-        assertEquals(1, s.count(TrialRecord.FAILED));
-        assertEquals(0, s.count(TrialRecord.RUNNING));
+        assertEquals(1, s.count(TrialStatus.COMPLETED));
+        assertEquals(1, s.count(TrialStatus.FAILED));
+        assertEquals(0, s.count(TrialStatus.RUNNING));
         assertFalse(s.allTerminal());
         s = s.apply(new SweepCancelled(3));
-        assertEquals(2, s.count(TrialRecord.CANCELLED));
+        assertEquals(2, s.count(TrialStatus.CANCELLED));
         assertTrue(s.allTerminal());
         assertEquals(List.of(), s.queue());
     }
@@ -75,13 +76,13 @@ class SweepStateTest {
         SweepState back = cbor.readValue(cbor.writeValueAsBytes(s), SweepState.class);
         assertEquals(s, back);
         assertEquals(List.of("t2", "t0", "t1"), back.queue());
-        assertEquals(1, back.count(TrialRecord.QUEUED) - 2);
+        assertEquals(1, back.count(TrialStatus.QUEUED) - 2);
         // the same form as a state made of plain collections (snapshots taken before this change)
         Map<String, TrialEntry> plain = new LinkedHashMap<>(s.trials());
         SweepState old = new SweepState("s", true, false, 3, plain, List.of("t2", "t0", "t1"), false, null);
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.readTree(json.writeValueAsString(old)), json.readTree(json.writeValueAsString(s)));
-        assertEquals(3, old.count(TrialRecord.QUEUED));
+        assertEquals(3, old.count(TrialStatus.QUEUED));
     }
 
     @Test

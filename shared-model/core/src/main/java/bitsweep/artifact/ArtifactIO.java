@@ -3,9 +3,7 @@ package bitsweep.artifact;
 import bitsweep.io.AtomicFiles;
 import bitsweep.io.BoundedZip;
 import bitsweep.io.EntryInput;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import bitsweep.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -45,9 +43,6 @@ public final class ArtifactIO {
     static final int MAX_TENSOR_ELEMENTS = 1 << 28;
     /** Rank of a tensor: weights are at most 4-D. */
     static final int MAX_RANK = 8;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ArtifactIO() {
     }
@@ -56,7 +51,7 @@ public final class ArtifactIO {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(HEADER));
-            zip.write(JSON.writeValueAsBytes(artifact));
+            zip.write(Json.PRETTY.writeValueAsBytes(artifact));
             zip.closeEntry();
             for (Map.Entry<String, Tensor> e : artifact.tensors().entrySet()) {
                 zip.putNextEntry(new ZipEntry(TENSOR_DIR + e.getKey() + ".f32"));
@@ -81,7 +76,7 @@ public final class ArtifactIO {
         try {
             BoundedZip.read(file, limits, (name, bytes) -> {
                 if (name.equals(HEADER)) {
-                    headers[0] = JSON.readValue(bytes, FixedGateArtifact.class);
+                    headers[0] = Json.TOLERANT_READER.forType(FixedGateArtifact.class).readValue(bytes);
                 } else if (name.startsWith(TENSOR_DIR) && name.endsWith(".f32")) {
                     String key = name.substring(TENSOR_DIR.length(), name.length() - 4);
                     tensors.put(key, decode(bytes, file, name));

@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.io.Json;
 import bitsweep.trial.TrialResult;
 import bitsweep.trial.TrialListener;
 import bitsweep.trial.TrialFailedException;
@@ -19,10 +20,7 @@ import bitsweep.train.checkpoint.Checkpoint;
 import bitsweep.train.checkpoint.CheckpointIO;
 import bitsweep.train.loop.Seeds;
 import bitsweep.train.loop.TrainingSession;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +39,6 @@ public final class DjlTrialRunner implements TrialRunner {
     private static final Logger LOG = LoggerFactory.getLogger(DjlTrialRunner.class);
     public static final String RESULT_FILE = "result.json";
     public static final String ARTIFACT_FILE = "model" + ArtifactIO.FILE_EXTENSION;
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private final ModelFactory models;
     private final DatasetSource data;
@@ -88,7 +83,7 @@ public final class DjlTrialRunner implements TrialRunner {
             TrialResult result = new TrialResult(id, cfg, outcome.history(), outcome.top1(),
                     outcome.bops().relativeBops(), outcome.bops().gbops(), outcome.bops().layers(),
                     outcome.gateLogits(), ARTIFACT_FILE, outcome.wallSeconds());
-            AtomicFiles.writeBytes(workDir.resolve(RESULT_FILE), JSON.writeValueAsBytes(result));
+            AtomicFiles.writeBytes(workDir.resolve(RESULT_FILE), Json.PRETTY_NON_NULL.writeValueAsBytes(result));
             LOG.info("[{}] finished: top-1 {} %, relative BOPs {} %, result in {}", id,
                     String.format(java.util.Locale.ROOT, "%.2f", result.top1()),
                     String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), workDir.resolve(RESULT_FILE));
@@ -140,8 +135,8 @@ public final class DjlTrialRunner implements TrialRunner {
 
     /** Flags whose values differ, as {@code name: checkpoint → requested}. */
     static List<String> differences(TrialConfig saved, TrialConfig requested) {
-        JsonNode a = JSON.valueToTree(saved);
-        JsonNode b = JSON.valueToTree(requested);
+        JsonNode a = Json.PRETTY_NON_NULL.valueToTree(saved);
+        JsonNode b = Json.PRETTY_NON_NULL.valueToTree(requested);
         List<String> out = new ArrayList<>();
         java.util.Set<String> names = new java.util.TreeSet<>();
         a.fieldNames().forEachRemaining(names::add);

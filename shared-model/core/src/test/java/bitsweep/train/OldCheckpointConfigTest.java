@@ -1,5 +1,6 @@
 package bitsweep.train;
 
+import bitsweep.io.Json;
 import bitsweep.trial.TrialConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,11 +13,11 @@ class OldCheckpointConfigTest {
 
     @Test
     void checkpointWithoutGateSamplesMatchesTheDefault() throws Exception {
-        TrialConfig requested = DjlTrialRunner.JSON.readValue("{\"experiment\":\"mnist\",\"epochs\":3}",
+        TrialConfig requested = Json.PRETTY_NON_NULL.readValue("{\"experiment\":\"mnist\",\"epochs\":3}",
                 TrialConfig.class).resolved();
-        ObjectNode old = DjlTrialRunner.JSON.valueToTree(requested);
+        ObjectNode old = Json.PRETTY_NON_NULL.valueToTree(requested);
         old.remove("gate-samples");
-        TrialConfig saved = DjlTrialRunner.JSON.treeToValue(old, TrialConfig.class);
+        TrialConfig saved = Json.PRETTY_NON_NULL.treeToValue(old, TrialConfig.class);
         assertEquals(List.of("gate-samples: null → 1"), DjlTrialRunner.differences(saved, requested));
         assertEquals(List.of(), DjlTrialRunner.differences(saved.resolved(), requested));
     }

@@ -6,8 +6,8 @@ import bitsweep.artifact.ArtifactNode.QuantLayer;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +36,6 @@ public final class OnnxExporter {
     public static final String META_PREFIX = "bitsweep.";
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxExporter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OnnxExporter() {
     }
@@ -116,9 +115,9 @@ public final class OnnxExporter {
             }
         }
         try {
-            meta.put("layers", JSON.writeValueAsString(layers));
+            meta.put("layers", Json.MAPPER.writeValueAsString(layers));
             if (artifact.bitTable() != null) {
-                meta.put("bit_table", JSON.writeValueAsString(artifact.bitTable()));
+                meta.put("bit_table", Json.MAPPER.writeValueAsString(artifact.bitTable()));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode export metadata", e);

@@ -1,6 +1,7 @@
 package bitsweep.protocol;
 
 import bitsweep.artifact.LayerBits;
+import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -20,8 +21,8 @@ public record LiveView(String sweep, boolean started, boolean cancelled, boolean
                        long atMillis, double etaSeconds, long ignored, List<Trial> trials, List<Worker> workers,
                        List<Event> events) implements CborSerializable {
 
-    public long count(String status) {
-        return trials.stream().filter(t -> t.status().equals(status)).count();
+    public long count(TrialStatus status) {
+        return trials.stream().filter(t -> t.status() == status).count();
     }
 
     /**
@@ -38,7 +39,7 @@ public record LiveView(String sweep, boolean started, boolean cancelled, boolean
      *                       one is in the trial's result.json)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Trial(String trialId, String variant, Double mu, Long seed, String status, int attempts,
+    public record Trial(String trialId, String variant, Double mu, Long seed, TrialStatus status, int attempts,
                         int failures, String worker, String device, int epoch, int totalEpochs, double etaSeconds,
                         double imagesPerSecond, Double top1, Double relativeBops, Double gbops, String error,
                         String artifact, long assignedAtMillis, long completedAtMillis, double wallSeconds,

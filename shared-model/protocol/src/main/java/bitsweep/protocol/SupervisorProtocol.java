@@ -1,6 +1,7 @@
 package bitsweep.protocol;
 
 import bitsweep.sweep.TrialRecord;
+import bitsweep.sweep.TrialStatus;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialResult;
 import java.util.List;
@@ -149,8 +150,8 @@ public final class SupervisorProtocol {
     public record SweepStatus(String sweep, List<TrialRecord> trials, List<String> workers, boolean complete,
                               long ignored, long journalWrites, long journalEvents)
             implements CborSerializable {
-        public long count(String status) {
-            return trials.stream().filter(t -> t.status().equals(status)).count();
+        public long count(TrialStatus status) {
+            return trials.stream().filter(t -> t.status() == status).count();
         }
     }
 

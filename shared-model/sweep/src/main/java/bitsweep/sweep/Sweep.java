@@ -29,7 +29,7 @@ public record Sweep(String name, Path file, String experiment, List<TrialSpec> t
         /** The best completed trial by this metric, if any completed. */
         public java.util.Optional<TrialRecord> best(List<TrialRecord> trials) {
             java.util.Comparator<TrialRecord> order = java.util.Comparator.comparingDouble(this::value);
-            var completed = trials.stream().filter(t -> t.result() != null && TrialRecord.COMPLETED.equals(t.status()));
+            var completed = trials.stream().filter(t -> t.result() != null && t.status() == TrialStatus.COMPLETED);
             return goal.equals("maximize") ? completed.max(order) : completed.min(order);
         }
 

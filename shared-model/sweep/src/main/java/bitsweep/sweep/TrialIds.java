@@ -1,9 +1,9 @@
 package bitsweep.sweep;
 
+import bitsweep.io.Json;
 import bitsweep.trial.TrialConfig;
 import bitsweep.trial.TrialFlags;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,8 +24,6 @@ import java.util.TreeMap;
  * yields the same ids. Only whether pretrained weights are used enters the hash.
  */
 public final class TrialIds {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TrialIds() {
     }
 
@@ -49,7 +47,7 @@ public final class TrialIds {
         doc.put("config", config);
         doc.put("variant", variant);
         try {
-            return JSON.writeValueAsString(doc);
+            return Json.CANONICAL.writeValueAsString(doc);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise trial config", e);
         }

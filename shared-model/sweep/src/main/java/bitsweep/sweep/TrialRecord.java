@@ -8,18 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * it. The frontier, report and export read only these lines plus the files they point to.
  *
  * @param spec      the trial
- * @param status    {@code completed}, {@code failed}, {@code cancelled}, {@code queued} or {@code running}
+ * @param status    where it stands (written as {@code completed}, {@code failed}, … as always)
  * @param attempts  how many times it was started
  * @param error     last failure reason, or null
  * @param result    the trainer's result when completed, else null
  * @param artifact  path of the fixed-gate artifact relative to the results folder, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TrialRecord(TrialSpec spec, String status, int attempts, String error, TrialResult result,
+public record TrialRecord(TrialSpec spec, TrialStatus status, int attempts, String error, TrialResult result,
                           String artifact) {
-    public static final String COMPLETED = "completed";
-    public static final String FAILED = "failed";
-    public static final String CANCELLED = "cancelled";
-    public static final String QUEUED = "queued";
-    public static final String RUNNING = "running";
 }

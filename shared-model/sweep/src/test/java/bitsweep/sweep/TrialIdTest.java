@@ -49,6 +49,31 @@ class TrialIdTest {
         assertTrue(id.matches("mu0\\.05-pruning-s0-[0-9a-f]{10}"), id);
     }
 
+    /**
+     * The ids of a known sweep, pinned: results, checkpoints and journals are filed under trial ids, so any
+     * change to what is hashed or how it is serialised would orphan every existing sweep's results.
+     */
+    @Test
+    void idsOfAKnownSweepNeverChange() throws Exception {
+        assertEquals(List.of("mu0.05-pruning-s0-b33839b108", "mu0.05-pruning-s1-9f55dd8909",
+                "mu0.5-pruning-s0-45ef9eb03a", "mu0.5-pruning-s1-58623b115e", "mu0.05-no-pruning-s0-8f16d8613a",
+                "mu0.05-no-pruning-s1-42ff874a2a", "mu0.5-no-pruning-s0-99e01a16b2",
+                "mu0.5-no-pruning-s1-918aff849d"), ids(SWEEP));
+    }
+
+    @Test
+    void canonicalJsonOfAKnownTrialNeverChanges() throws Exception {
+        TrialSpec t = SweepParser.parse(SWEEP, FILE, Map.of()).trials().get(0);
+        assertEquals("{\"config\":{\"batch-size\":128,\"epochs\":3,\"eval-every\":1,\"experiment\":\"mnist\","
+                + "\"fixed-48bit\":false,\"fixed-8bit\":false,\"fixed-gate-finetune-epochs\":0,\"gamma-16-init\":-6.0,"
+                + "\"gamma-32-init\":-6.0,\"gamma-4-init\":6.0,\"gamma-8-init\":6.0,\"gating-lambda\":0.05,"
+                + "\"gating-method\":\"l0\",\"include-pruning\":true,\"learned-scale\":\"range\",\"learning-rate\":0.001,"
+                + "\"learning-rate-q\":0.001,\"learning-rate-s\":0.001,\"limit-train\":1000,\"lr-schedule\":\"linear\","
+                + "\"method\":\"bayesian_bits\",\"model\":\"lenet5quantized\",\"momentum\":0.9,\"optimizer\":\"adam\","
+                + "\"optimizer-q\":\"adam\",\"optimizer-s\":\"adam\",\"prune-only\":false,\"reg-type\":\"bop\",\"seed\":0,"
+                + "\"weight-decay\":0.0},\"variant\":\"pruning\"}", TrialIds.canonicalJson(t.variant(), t.config()));
+    }
+
     @Test
     void idsAreUniqueWithinASweep() throws Exception {
         List<String> ids = ids(SWEEP);

@@ -27,9 +27,9 @@ class WandbKeysTest {
                 """, Path.of("wandb.yaml"), Map.of());
         assertEquals(new Sweep.Metric("top1", "maximize"), s.metric());
         TrialSpec spec = s.trials().get(0);
-        TrialRecord low = new TrialRecord(new TrialSpec("a", "s", "v", Map.of(), spec.config()), "completed", 1, null,
+        TrialRecord low = new TrialRecord(new TrialSpec("a", "s", "v", Map.of(), spec.config()), TrialStatus.COMPLETED, 1, null,
                 new TrialResult("a", spec.config(), null, 97.0, 0.3, 0, List.of(), Map.of(), null, 1), null);
-        TrialRecord high = new TrialRecord(new TrialSpec("b", "s", "v", Map.of(), spec.config()), "completed", 1, null,
+        TrialRecord high = new TrialRecord(new TrialSpec("b", "s", "v", Map.of(), spec.config()), TrialStatus.COMPLETED, 1, null,
                 new TrialResult("b", spec.config(), null, 99.0, 0.9, 0, List.of(), Map.of(), null, 1), null);
         assertEquals("b", s.metric().best(List.of(low, high)).orElseThrow().spec().trialId());
         assertEquals("a", new Sweep.Metric("relative-bops", "minimize").best(List.of(low, high)).orElseThrow()

@@ -2,6 +2,7 @@ package bitsweep.worker.sim;
 
 import bitsweep.artifact.LayerBits;
 import bitsweep.io.AtomicFiles;
+import bitsweep.io.Json;
 import bitsweep.trial.CancellationToken;
 import bitsweep.train.CheckpointUnreadableException;
 import bitsweep.trial.EpochMetrics;
@@ -12,7 +13,6 @@ import bitsweep.trial.TrialListener;
 import bitsweep.train.TrialRequest;
 import bitsweep.trial.TrialResult;
 import bitsweep.train.TrialRunner;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,6 @@ public final class SimulatedTrialRunner implements TrialRunner {
      */
     public static final String BATCH_MS_PROPERTY = "bitsweep.simulate.batch-ms";
     private static final long BATCH_MS = Math.max(1, Long.getLong(BATCH_MS_PROPERTY, 10));
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Settings settings;
 
@@ -192,7 +191,7 @@ public final class SimulatedTrialRunner implements TrialRunner {
 
     private static Checkpoint readCheckpoint(Path file, String trialId) throws TrialFailedException {
         try {
-            Checkpoint ckpt = JSON.readValue(file.toFile(), Checkpoint.class);
+            Checkpoint ckpt = Json.MAPPER.readValue(file.toFile(), Checkpoint.class);
             if (!trialId.equals(ckpt.trialId())) {
                 throw new CheckpointUnreadableException("checkpoint " + file + " belongs to trial "
                         + ckpt.trialId() + ", not " + trialId, null);
@@ -206,7 +205,7 @@ public final class SimulatedTrialRunner implements TrialRunner {
     private static void write(Path file, Object value) throws TrialFailedException {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.writeBytes(file, JSON.writeValueAsBytes(value));
+            AtomicFiles.writeBytes(file, Json.MAPPER.writeValueAsBytes(value));
         } catch (IOException e) {
             throw new TrialFailedException("cannot write " + file + ": " + e.getMessage(), e);
         }

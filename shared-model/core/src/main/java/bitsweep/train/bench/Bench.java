@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import bitsweep.data.DatasetInfo;
 import bitsweep.data.Datasets;
 import bitsweep.data.ImageDataset;
+import bitsweep.io.Json;
 import bitsweep.nn.BitsModel;
 import bitsweep.nn.BitsModels;
 import bitsweep.trial.CancellationToken;
@@ -15,7 +16,6 @@ import bitsweep.trial.TrialCancelledException;
 import bitsweep.trial.TrialListener;
 import bitsweep.train.loop.Seeds;
 import bitsweep.train.loop.TrainingSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ public final class Bench {
         m.put("batch-size", batch);
         m.put("eval-every", 1000);
         m.put("seed", 1L);
-        return new ObjectMapper().convertValue(m, TrialConfig.class).resolved();
+        return Json.MAPPER.convertValue(m, TrialConfig.class).resolved();
     }
 
     private static BitsModel create(NDManager m, String experiment, int epochs, int examples, int batch) {

@@ -3,14 +3,11 @@ package bitsweep.train.checkpoint;
 import bitsweep.io.AtomicFiles;
 import bitsweep.io.BoundedZip;
 import bitsweep.io.EntryInput;
+import bitsweep.io.Json;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialConfig;
 import bitsweep.train.optim.GroupedOptimizer.SlotSnapshot;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -53,10 +50,6 @@ public final class CheckpointIO {
     static final int MAX_SLOT_ELEMENTS = 1 << 28;
     /** Rank of a slot's shape: parameters are at most 4-D. */
     static final int MAX_RANK = 8;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private CheckpointIO() {
     }
@@ -72,7 +65,7 @@ public final class CheckpointIO {
                 c.fineTuneIterations(), c.history(), c.gateLogits(), c.wallSeconds());
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
-            put(zip, META, JSON.writeValueAsBytes(meta));
+            put(zip, META, Json.PRETTY_NON_NULL.writeValueAsBytes(meta));
             put(zip, MODEL, c.modelParameters());
             if (c.bayesianBitsParameters() != null) {
                 put(zip, BB_MODEL, c.bayesianBitsParameters());
@@ -108,7 +101,7 @@ public final class CheckpointIO {
         }
         Meta meta;
         try {
-            meta = JSON.readValue(entries.get(META), new TypeReference<Meta>() { });
+            meta = Json.TOLERANT_READER.forType(new TypeReference<Meta>() { }).readValue(entries.get(META));
         } catch (IOException e) {
             throw new IOException(file + "!" + META + ": unreadable checkpoint header: " + e.getMessage(), e);
         }
