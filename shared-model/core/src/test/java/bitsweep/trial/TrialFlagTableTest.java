@@ -2,12 +2,17 @@ package bitsweep.trial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.trial.TrialFlag.InSweepFile;
+import bitsweep.trial.TrialFlag.InTrialId;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +58,37 @@ class TrialFlagTableTest {
             assertFalse(h.contains("%") || h.contains("${") || h.contains("\n") || h.contains("@|"),
                     f.flagName() + ": " + h);
         }
+    }
+
+    /**
+     * The exceptions to "set per trial, hashed as is" are deliberate: changing one changes what a sweep
+     * file accepts where, or every trial id (and so which results a resumed sweep finds again).
+     */
+    @Test
+    void onlyTheDeclaredFlagsAreSweepWideOrOutsideTheTrialIdHash() {
+        Map<String, String> exceptions = new TreeMap<>();
+        for (TrialFlag f : TrialFlag.values()) {
+            if (f.inSweepFile() != InSweepFile.PER_TRIAL || f.inTrialId() != InTrialId.IN_TRIAL_ID) {
+                exceptions.put(f.flagName(), f.inSweepFile() + ", " + f.inTrialId());
+            }
+        }
+        assertEquals(Map.of(
+                "experiment", "SWEEP_WIDE, VALUE",
+                "model", "SWEEP_WIDE, VALUE",
+                "data-dir", "SWEEP_WIDE, LEFT_OUT",
+                "pretrained", "PER_TRIAL, WHETHER_SET",
+                "seed", "SEEDS_LIST, VALUE",
+                "checkpoint-every", "SWEEP_WIDE, LEFT_OUT",
+                "gate-samples", "PER_TRIAL, VALUE unless 1"), exceptions);
+    }
+
+    @Test
+    void whatATrialIdHashesOfAValue() {
+        assertEquals(0.05, InTrialId.IN_TRIAL_ID.hashed(0.05));
+        assertNull(InTrialId.NOT_IN_TRIAL_ID.hashed("data/mnist"));
+        assertEquals(true, InTrialId.WHETHER_SET_IN_TRIAL_ID.hashed("/weights/resnet18.npz"));
+        assertNull(InTrialId.notInTrialIdAt(1).hashed(1));
+        assertEquals(4, InTrialId.notInTrialIdAt(1).hashed(4));
     }
 
     @Test
