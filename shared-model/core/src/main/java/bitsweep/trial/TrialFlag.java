@@ -1,5 +1,13 @@
 package bitsweep.trial;
 
+import static bitsweep.trial.TrialFlag.InSweepFile.PER_TRIAL;
+import static bitsweep.trial.TrialFlag.InSweepFile.SEEDS_LIST;
+import static bitsweep.trial.TrialFlag.InSweepFile.SWEEP_WIDE;
+import static bitsweep.trial.TrialFlag.InTrialId.IN_TRIAL_ID;
+import static bitsweep.trial.TrialFlag.InTrialId.NOT_IN_TRIAL_ID;
+import static bitsweep.trial.TrialFlag.InTrialId.WHETHER_SET_IN_TRIAL_ID;
+import static bitsweep.trial.TrialFlag.InTrialId.notInTrialIdAt;
+
 import bitsweep.trial.TrialChoices.Experiment;
 import bitsweep.trial.TrialChoices.GatingMethod;
 import bitsweep.trial.TrialChoices.LearnedScale;
@@ -12,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,14 +30,18 @@ import java.util.Set;
  *
  * <p>Names, values and spellings follow the reference implementation's command line (spec §8.2).
  * A flag's type is the Java type of its value; a choice flag is a string from its enum in
- * {@link TrialChoices}. Presets and defaults live in {@link TrialPresets}.
+ * {@link TrialChoices}. Presets and defaults live in {@link TrialPresets}. Most flags are set per trial
+ * and hashed into the trial id; the few exceptions say so in their entry ({@link InSweepFile},
+ * {@link InTrialId}), which is where the sweep-file reader and the trial ids read them.
  *
  * <p>This package stays free of picocli and Pekko: the CLI builds its options from this table.
  */
 public enum TrialFlag {
-    EXPERIMENT("experiment", Experiment.class, "mnist, cifar10 or imagenet (required unless --resume)"),
-    MODEL("model", Model.class, "lenet5quantized, vggquantized or resnet18; must match the experiment"),
-    DATA_DIR("data-dir", String.class, "data folder"),
+    EXPERIMENT("experiment", Experiment.class, "mnist, cifar10 or imagenet (required unless --resume)",
+            SWEEP_WIDE, IN_TRIAL_ID),
+    MODEL("model", Model.class, "lenet5quantized, vggquantized or resnet18; must match the experiment",
+            SWEEP_WIDE, IN_TRIAL_ID),
+    DATA_DIR("data-dir", String.class, "data folder", SWEEP_WIDE, NOT_IN_TRIAL_ID),
     METHOD("method", Method.class, "bayesian_bits"),
     GATING_METHOD("gating-method", GatingMethod.class,
             "l0 (sampled hard-concrete gates) or fixed (deterministic training gates)"),
@@ -62,16 +75,21 @@ public enum TrialFlag {
     FIXED_48BIT("fixed-48bit", Boolean.class, "with prune-only: weights at 4 bits, activations at 8 bits (spec §10)"),
     PRETRAINED("pretrained", String.class, Arity.ZERO_OR_ONE, "FILE", "ResNet-18 only: start from pretrained FP32 "
             + "weights; the bare flag reads them from $BITSWEEP_PRETRAINED, else data/pretrained/resnet18.npz "
-            + "(see docs/pretrained.md); --pretrained FILE or --pretrained-weights FILE name the file"),
+            + "(see docs/pretrained.md); --pretrained FILE or --pretrained-weights FILE name the file",
+            PER_TRIAL, WHETHER_SET_IN_TRIAL_ID),
     WEIGHT_DECAY("weight-decay", Double.class, "λ of an L2 loss term λ/2·Σ‖θ‖² over the weights group (spec §5.3)"),
     SEED("seed", Long.class,
-            "seeds weight init, shuffling and gate noise; CPU runs with the same seed repeat exactly"),
+            "seeds weight init, shuffling and gate noise; CPU runs with the same seed repeat exactly",
+            SEEDS_LIST, IN_TRIAL_ID),
     LIMIT_TRAIN("limit-train", Integer.class, "use only the first N training examples (quick runs; default all)"),
     LIMIT_TEST("limit-test", Integer.class, "evaluate on the first N test examples only (default all)"),
-    CHECKPOINT_EVERY("checkpoint-every", Integer.class, "write a checkpoint every N epochs (and after the last)"),
+    CHECKPOINT_EVERY("checkpoint-every", Integer.class, "write a checkpoint every N epochs (and after the last)",
+            SWEEP_WIDE, NOT_IN_TRIAL_ID),
     GATE_SAMPLES("gate-samples", Integer.class, "ablation, not in the paper: K independent gate samples per step, "
             + "each on 1/K of the batch, as the reference's K-GPU DataParallel (about K times the per-step "
-            + "quantizer cost; docs/regularisers.md); 1 <= K <= batch size");
+            + "quantizer cost; docs/regularisers.md); 1 <= K <= batch size",
+            // added after sweeps had run: every earlier trial took 1 gate sample per step, so 1 keeps their ids
+            PER_TRIAL, notInTrialIdAt(1));
 
     /** How many values a flag takes on the command line; bare flags are the reference's (argparse) spelling. */
     public enum Arity {
@@ -79,6 +97,72 @@ public enum TrialFlag {
         ONE,
         /** Also bare: a boolean then means true; for other types the command says what the bare flag means. */
         ZERO_OR_ONE
+    }
+
+    /** Where a sweep file sets a flag ({@code bitsweep.sweep.SweepReader} reads this). */
+    public enum InSweepFile {
+        /** Per trial: in the file's {@code base}, a variant or as a {@code parameters} axis. */
+        PER_TRIAL,
+        /**
+         * Once, at the top level, never per trial: the experiment and its model are what the whole sweep
+         * is about, the data folder and the checkpoint cadence are how a machine runs it.
+         */
+        SWEEP_WIDE,
+        /**
+         * Per trial, but listed in {@code seeds: [..]} (top level or per variant), each seed a trial of every
+         * point; the top-level key {@code seed} is the sampling seed of {@code method: random}, not this flag.
+         */
+        SEEDS_LIST
+    }
+
+    /**
+     * How a flag's value enters a trial's id, the hash of its resolved configuration
+     * ({@code bitsweep.sweep.TrialIds}): the same trial must get the same id on every machine and after
+     * every new flag, since results are found again by id.
+     */
+    public static final class InTrialId {
+        /** Hashed: the value changes what a trial computes. */
+        public static final InTrialId IN_TRIAL_ID = new InTrialId(Rule.VALUE, null);
+        /**
+         * Left out: where a machine keeps its data, how often it checkpoints, change nothing a trial
+         * computes; the same sweep file validated on the orchestrator and on a laptop gives the same ids.
+         */
+        public static final InTrialId NOT_IN_TRIAL_ID = new InTrialId(Rule.LEFT_OUT, null);
+        /** Only whether it is set is hashed (as true): using pretrained weights matters, their path does not. */
+        public static final InTrialId WHETHER_SET_IN_TRIAL_ID = new InTrialId(Rule.WHETHER_SET, null);
+
+        private enum Rule { VALUE, LEFT_OUT, WHETHER_SET }
+
+        private final Rule rule;
+        private final Object leftOutAt;
+
+        private InTrialId(Rule rule, Object leftOutAt) {
+            this.rule = rule;
+            this.leftOutAt = leftOutAt;
+        }
+
+        /**
+         * Left out while at {@code value}, hashed otherwise: for a flag added after sweeps had run, the value
+         * every earlier trial effectively had, so that adding the flag keeps their ids (and their results).
+         * Of the flag's type: {@code 1} for an Integer flag, {@code 1L} for a Long one.
+         */
+        public static InTrialId notInTrialIdAt(Object value) {
+            return new InTrialId(Rule.VALUE, Objects.requireNonNull(value));
+        }
+
+        /** What the trial id hashes for a (non-null) value of the flag; null when the flag is left out. */
+        public Object hashed(Object value) {
+            return switch (rule) {
+                case LEFT_OUT -> null;
+                case WHETHER_SET -> Boolean.TRUE;
+                case VALUE -> value.equals(leftOutAt) ? null : value;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return rule + (leftOutAt == null ? "" : " unless " + leftOutAt);
+        }
     }
 
     private static final Map<String, TrialFlag> BY_NAME;
@@ -97,13 +181,21 @@ public enum TrialFlag {
     private final Arity arity;
     private final String paramLabel;
     private final String help;
+    private final InSweepFile inSweepFile;
+    private final InTrialId inTrialId;
 
     /** {@code kind}: the value's Java type, or a {@link TrialChoices} enum for a choice (a string). */
     TrialFlag(String flagName, Class<?> kind, String help) {
-        this(flagName, kind, kind == Boolean.class ? Arity.ZERO_OR_ONE : Arity.ONE, null, help);
+        this(flagName, kind, help, PER_TRIAL, IN_TRIAL_ID);
     }
 
-    TrialFlag(String flagName, Class<?> kind, Arity arity, String paramLabel, String help) {
+    TrialFlag(String flagName, Class<?> kind, String help, InSweepFile inSweepFile, InTrialId inTrialId) {
+        this(flagName, kind, kind == Boolean.class ? Arity.ZERO_OR_ONE : Arity.ONE, null, help, inSweepFile,
+                inTrialId);
+    }
+
+    TrialFlag(String flagName, Class<?> kind, Arity arity, String paramLabel, String help, InSweepFile inSweepFile,
+            InTrialId inTrialId) {
         boolean choice = kind.isEnum();
         this.flagName = flagName;
         this.type = choice ? String.class : kind;
@@ -111,6 +203,12 @@ public enum TrialFlag {
         this.arity = arity;
         this.paramLabel = paramLabel;
         this.help = help;
+        this.inSweepFile = inSweepFile;
+        this.inTrialId = inTrialId;
+        if (inTrialId.leftOutAt != null && !type.isInstance(inTrialId.leftOutAt)) {
+            throw new IllegalArgumentException(flagName + ": notInTrialIdAt(" + inTrialId.leftOutAt + ") is a "
+                    + inTrialId.leftOutAt.getClass().getSimpleName() + ", the flag a " + type.getSimpleName());
+        }
     }
 
     /** The flag without dashes: the sweep-file key and the {@code @JsonProperty} name in {@link TrialConfig}. */
@@ -144,6 +242,16 @@ public enum TrialFlag {
     /** One line of help: what the flag does and, for a choice, what each choice means. */
     public String help() {
         return help;
+    }
+
+    /** Where a sweep file sets this flag. */
+    public InSweepFile inSweepFile() {
+        return inSweepFile;
+    }
+
+    /** How this flag's value enters a trial's id. */
+    public InTrialId inTrialId() {
+        return inTrialId;
     }
 
     /** The {@link TrialConfig} component: the flag name in camel case ({@code learning-rate-q} → learningRateQ). */

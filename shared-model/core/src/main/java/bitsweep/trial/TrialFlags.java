@@ -52,6 +52,21 @@ public final class TrialFlags {
     }
 
     /**
+     * What a trial id hashes of a config, flag name → value, in table order: each set flag as its
+     * {@link TrialFlag#inTrialId()} says (left out, only whether it is set, or its value).
+     */
+    public static Map<String, Object> toTrialIdMap(TrialConfig config) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        toMap(config).forEach((flagName, value) -> {
+            Object hashed = TrialFlag.named(flagName).inTrialId().hashed(value);
+            if (hashed != null) {
+                map.put(flagName, hashed);
+            }
+        });
+        return map;
+    }
+
+    /**
      * Builds a config from flag values, each converted by {@link #coerce}; flags left out stay null.
      *
      * @throws InvalidTrialConfigException naming the flag when one is unknown or of the wrong type

@@ -12,8 +12,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Artifacts come from workers: a forged one is refused before it costs memory. */
 class ArtifactIOTest {
@@ -64,38 +68,36 @@ class ArtifactIOTest {
                 e.getMessage());
     }
 
-    @Test
-    void forgedTensorLengthIsRefusedBeforeAllocation() throws IOException {
-        Path forged = withTensor(tensorEntry(new long[] {Integer.MAX_VALUE}, 1200));
-        IOException e = assertThrows(IOException.class, () -> ArtifactIO.read(forged));
-        assertEquals(forged + "!" + W + ": tensor 'w' declares 2147483647 elements but the entry has 1200 bytes left",
-                e.getMessage());
+    /** A forged {@code w} tensor entry, and what the refusal must say after {@code file!entry: }. */
+    private static Arguments forged(String behaviour, byte[] entry, String message) {
+        return Arguments.of(behaviour, entry, message);
     }
 
-    @Test
-    void shapeWhoseProductOverflowsIsRefused() throws IOException {
-        // 2^32 * 2^32 wraps to 0 in long arithmetic, which matched an empty data section before
-        Path forged = withTensor(tensorEntry(new long[] {1L << 32, 1L << 32}, 0));
-        IOException e = assertThrows(IOException.class, () -> ArtifactIO.read(forged));
-        assertEquals(forged + "!" + W + ": tensor 'w' declares " + Long.MAX_VALUE
-                + " elements but the entry has 0 bytes left", e.getMessage());
+    static Stream<Arguments> forgedTensorEntries() throws IOException {
+        ByteArrayOutputStream rankOnly = new ByteArrayOutputStream();
+        new DataOutputStream(rankOnly).writeInt(Integer.MAX_VALUE);
+        return Stream.of(
+                forged("forged tensor length is refused before allocation",
+                        tensorEntry(new long[] {Integer.MAX_VALUE}, 1200),
+                        "tensor 'w' declares 2147483647 elements but the entry has 1200 bytes left"),
+                // 2^32 * 2^32 wraps to 0 in long arithmetic, which matched an empty data section before
+                forged("shape whose product overflows is refused",
+                        tensorEntry(new long[] {1L << 32, 1L << 32}, 0),
+                        "tensor 'w' declares " + Long.MAX_VALUE + " elements but the entry has 0 bytes left"),
+                // -2 * -3 = 6 elements: the product alone would look right
+                forged("negative dimension is refused",
+                        tensorEntry(new long[] {-2, -3}, 24),
+                        "tensor 'w' has a negative dimension -2"),
+                forged("forged rank is refused",
+                        rankOnly.toByteArray(),
+                        "tensor 'w' declares 2147483647 dimensions but the entry has 0 bytes left"));
     }
 
-    @Test
-    void negativeDimensionIsRefused() throws IOException {
-        // -2 * -3 = 6 elements: the product alone would look right
-        Path forged = withTensor(tensorEntry(new long[] {-2, -3}, 24));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forgedTensorEntries")
+    void forgedTensorEntryIsRefusedNamingTheEntry(String behaviour, byte[] entry, String message) throws IOException {
+        Path forged = withTensor(entry);
         IOException e = assertThrows(IOException.class, () -> ArtifactIO.read(forged));
-        assertEquals(forged + "!" + W + ": tensor 'w' has a negative dimension -2", e.getMessage());
-    }
-
-    @Test
-    void forgedRankIsRefused() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new DataOutputStream(bytes).writeInt(Integer.MAX_VALUE);
-        Path forged = withTensor(bytes.toByteArray());
-        IOException e = assertThrows(IOException.class, () -> ArtifactIO.read(forged));
-        assertEquals(forged + "!" + W + ": tensor 'w' declares 2147483647 dimensions but the entry has 0 bytes left",
-                e.getMessage());
+        assertEquals(forged + "!" + W + ": " + message, e.getMessage());
     }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -31,10 +33,13 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * with its position, and the walk carries on with the rest of the file.
  */
 final class SweepReader {
-    static final Set<String> TOP_KEYS = Set.of("name", "description", "experiment", "model", "data-dir", "method",
-            "parameters", "run_cap", "seed", "seeds", "variants", "base", "max-attempts", "checkpoint-every",
-            "refine", "stall-timeout", "max-trial-time", "metric", "project", "entity", "program", "command",
-            "early_terminate");
+    /** The trial flags a sweep file sets once, at the top level ({@link TrialFlag.InSweepFile#SWEEP_WIDE}). */
+    private static final List<TrialFlag> SWEEP_WIDE = Stream.of(TrialFlag.values())
+            .filter(f -> f.inSweepFile() == TrialFlag.InSweepFile.SWEEP_WIDE).toList();
+    static final Set<String> TOP_KEYS = Stream.concat(Stream.of("name", "description", "method", "parameters",
+            "run_cap", "seed", "seeds", "variants", "base", "max-attempts", "refine", "stall-timeout",
+            "max-trial-time", "metric", "project", "entity", "program", "command", "early_terminate"),
+            SWEEP_WIDE.stream().map(TrialFlag::flagName)).collect(Collectors.toUnmodifiableSet());
     /** W&B sweep keys that mean nothing here (W&B's server, W&B's launcher): read, noted, ignored. */
     static final Set<String> WANDB_IGNORED = Set.of("project", "entity", "program", "command");
     static final Set<String> METRIC_KEYS = Set.of("name", "goal", "target");
@@ -46,14 +51,6 @@ final class SweepReader {
     static final Set<String> AXIS_KEYS = Set.of("value", "values", "distribution", "min", "max");
     static final Set<String> DISTRIBUTIONS = Set.of("categorical", "uniform", "log_uniform_values", "int_uniform");
     static final Set<String> REFINE_KEYS = Set.of("extra-trials");
-    /** Flags that describe the whole sweep, so they live at the top level, never per trial. */
-    private static final Map<String, String> TOP_LEVEL_ONLY = Map.of(
-            "experiment", "set 'experiment' once at the top level of the sweep file",
-            "model", "set 'model' once at the top level of the sweep file",
-            "data-dir", "set 'data-dir' once at the top level of the sweep file",
-            "checkpoint-every", "set 'checkpoint-every' once at the top level of the sweep file",
-            "seed", "list trial seeds in 'seeds: [..]', at the top level or inside a variant for that variant only "
-                    + "(the top-level 'seed' is the sampling seed of method: random)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> EXPERIMENTS = Set.copyOf(TrialFlag.EXPERIMENT.choices());
 
@@ -109,12 +106,12 @@ final class SweepReader {
         if (experiment != null) {
             base.put("experiment", new Setting(experiment, Pos.of(exp.getValueNode())));
         }
-        for (String flag : List.of("model", "data-dir", "checkpoint-every")) {
-            NodeTuple t = top.get(flag);
-            if (t != null) {
-                Object v = flagValue(flag, t.getValueNode());
+        for (TrialFlag f : SWEEP_WIDE) {
+            NodeTuple t = top.get(f.flagName());
+            if (t != null && f != TrialFlag.EXPERIMENT) { // the experiment is read and checked above
+                Object v = flagValue(f.flagName(), t.getValueNode());
                 if (v != null) {
-                    base.put(flag, new Setting(v, Pos.of(t.getValueNode())));
+                    base.put(f.flagName(), new Setting(v, Pos.of(t.getValueNode())));
                 }
             }
         }
@@ -562,9 +559,14 @@ final class SweepReader {
                     + "gating-lambda, epochs, include-pruning)");
             return false;
         }
-        String topOnly = TOP_LEVEL_ONLY.get(flag);
-        if (topOnly != null) {
-            problems.add(Pos.of(keyNode), where + ": '" + flag + "' is not allowed here; " + topOnly);
+        String instead = switch (TrialFlag.named(flag).inSweepFile()) {
+            case PER_TRIAL -> null;
+            case SWEEP_WIDE -> "set '" + flag + "' once at the top level of the sweep file";
+            case SEEDS_LIST -> "list trial seeds in 'seeds: [..]', at the top level or inside a variant for that "
+                    + "variant only (the top-level 'seed' is the sampling seed of method: random)";
+        };
+        if (instead != null) {
+            problems.add(Pos.of(keyNode), where + ": '" + flag + "' is not allowed here; " + instead);
             return false;
         }
         return true;

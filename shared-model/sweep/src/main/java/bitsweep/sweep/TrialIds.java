@@ -34,15 +34,8 @@ public final class TrialIds {
 
     /** The canonical JSON the hash is taken over (visible for tests and debugging). */
     static String canonicalJson(String variant, TrialConfig resolved) {
-        Map<String, Object> config = new TreeMap<>(TrialFlags.toMap(resolved));
-        config.remove("data-dir");
-        config.remove("checkpoint-every");
-        if (Integer.valueOf(1).equals(config.get("gate-samples"))) {
-            config.remove("gate-samples"); // added later: its default must keep the ids of existing sweeps
-        }
-        if (config.remove("pretrained") != null) {
-            config.put("pretrained", true);
-        }
+        // the flag table says of each flag whether it is left out or hashed only as set (TrialFlag.inTrialId)
+        Map<String, Object> config = new TreeMap<>(TrialFlags.toTrialIdMap(resolved));
         Map<String, Object> doc = new TreeMap<>();
         doc.put("config", config);
         doc.put("variant", variant);
