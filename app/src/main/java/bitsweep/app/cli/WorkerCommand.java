@@ -1,6 +1,5 @@
 package bitsweep.app.cli;
 
-import bitsweep.worker.TrialRunnerFactory;
 import bitsweep.worker.DeviceProcessMain;
 import bitsweep.worker.DeviceOptions;
 import bitsweep.cluster.ClusterConfig.HostPort;
