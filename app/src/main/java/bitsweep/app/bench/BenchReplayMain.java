@@ -8,7 +8,6 @@ import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.cluster.ClusterConfig;
 import bitsweep.cluster.ClusterConfig.HostPort;
-import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
 import bitsweep.worker.sim.SimulatedTrialRunner;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -58,9 +56,7 @@ public final class BenchReplayMain {
                     .withHook(SweepCompletionHook.LOG);
             long started = System.currentTimeMillis();
             var handle = OrchestratorNode.startSupervisor(system, settings);
-            AskPattern.<SupervisorProtocol.Command, SupervisorProtocol.SweepStatus>ask(handle.supervisor(),
-                    SupervisorProtocol.GetStatus::new, Duration.ofMinutes(5), system.scheduler())
-                    .toCompletableFuture().get(5, TimeUnit.MINUTES);
+            handle.status(system, Duration.ofMinutes(5));
             long answered = System.currentTimeMillis();
             long next = assigned.get(5, TimeUnit.MINUTES);
             // Both are upper bounds of the moment recovery ended: the status answer and the first assignment

@@ -1,5 +1,6 @@
 package bitsweep.app.bench;
 
+import bitsweep.io.FileTrees;
 import bitsweep.io.Json;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
@@ -9,7 +10,6 @@ import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.orchestrator.supervisor.SweepProgress;
 import bitsweep.cluster.ClusterConfig;
-import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.Termination;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
@@ -37,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
     @Option(names = "--no-replay", description = "skip the replay of the finished sweep in a fresh JVM")
     boolean noReplay;
     @Option(names = "--json", description = "also write the figures as JSON to this file") Path jsonFile;
-    @Option(names = "--work-dir", description = "results and scratch (default: a temporary directory)") Path workDir;
+    @Option(names = "--work-dir", description = "results and scratch, kept (default: a temporary directory, deleted at the end)") Path workDir;
     /** Where the journal's user and password come from (this process's environment; tests hand in theirs). */
     Map<String, String> env = System.getenv();
 
@@ -159,9 +158,7 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
             jitBefore = ThreadCpu.jitMillis(ThreadCpu.byGroup());
             done = handle.completion().get(2, TimeUnit.HOURS);
             long cpuEnd = processCpuNanos();
-            journalWrites = AskPattern.<SupervisorProtocol.Command, SupervisorProtocol.SweepStatus>ask(
-                    handle.supervisor(), SupervisorProtocol.GetStatus::new, Duration.ofSeconds(30), system.scheduler())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS).journalWrites();
+            journalWrites = handle.status(system, Duration.ofSeconds(30)).journalWrites();
             cpuNanos = cpuEnd - cpuBefore;
             steadyCpuMsPerTrial = steadyCpu(progress, trials, cpuEnd);
             threadCpu = ThreadCpu.byGroup();
@@ -199,6 +196,9 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
         System.out.print(report(r, lat));
         if (jsonFile != null) {
             Files.writeString(jsonFile, Json.PRETTY.writeValueAsString(r), StandardCharsets.UTF_8);
+        }
+        if (workDir == null && !FileTrees.deleteQuietly(dir)) { // its journal, scratch and logs: tens of MB per run
+            log.warn("could not delete all of the benchmark's temporary folder {}", dir);
         }
         return r.completed() == trials ? 0 : 1;
     }

@@ -12,12 +12,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,13 @@ public final class OrchestratorNode {
 
     /** The singleton's proxy (messages reach the supervisor wherever it runs) and the sweep's end. */
     public record Handle(ActorRef<SupervisorProtocol.Command> supervisor, CompletableFuture<SweepCompletion> completion) {
+
+        /** Asks the supervisor for its status and waits for the answer (blocking: not for actor threads). */
+        public SupervisorProtocol.SweepStatus status(ActorSystem<?> system, Duration timeout) throws Exception {
+            return AskPattern.<SupervisorProtocol.Command, SupervisorProtocol.SweepStatus>ask(supervisor,
+                    SupervisorProtocol.GetStatus::new, timeout, system.scheduler())
+                    .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**

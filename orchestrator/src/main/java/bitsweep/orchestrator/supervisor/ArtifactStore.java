@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.io.FileTrees;
 import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -160,13 +160,18 @@ public final class ArtifactStore {
                         StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        deleteTree(incoming);
+        if (!FileTrees.deleteQuietly(incoming)) {
+            log.debug("could not delete all of {}", incoming);
+        }
         return artifactName == null ? null : trialDir(trialId) + "/" + artifactName;
     }
 
     /** Drops what a rejected (stale) attempt sent. */
     public void discardResult(String trialId, int attempt) {
-        deleteTree(incoming(trialId, attempt));
+        Path dir = incoming(trialId, attempt);
+        if (!FileTrees.deleteQuietly(dir)) {
+            log.debug("could not delete all of {}", dir);
+        }
         forgetCopies(incomingRelative(trialId, attempt) + "/", true);
     }
 
@@ -213,18 +218,5 @@ public final class ArtifactStore {
 
     private static String incomingRelative(String trialId, int attempt) {
         return trialDir(trialId) + "/incoming/" + String.format("attempt-%02d", attempt);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.debug("could not delete {}: {}", dir, e.toString());
-        }
     }
 }

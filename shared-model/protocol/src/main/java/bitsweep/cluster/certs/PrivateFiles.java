@@ -1,5 +1,6 @@
 package bitsweep.cluster.certs;
 
+import bitsweep.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -7,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Key material on disk: folders {@code rwx------}, files {@code rw-------}, each file made in a private
@@ -49,16 +48,7 @@ final class PrivateFiles {
     }
 
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: the staging folder is owner-only and hidden
-        }
+        FileTrees.deleteQuietly(dir); // best effort: the staging folder is owner-only and hidden
     }
 
     private static void ownerOnly(Path p, String perms) throws IOException {
