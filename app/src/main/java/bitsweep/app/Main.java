@@ -19,8 +19,8 @@ import bitsweep.app.doctor.DoctorCommand;
 import bitsweep.app.local.RunCommand;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of the {@code bitsweep} launcher: every subcommand is listed here ({@link #subcommands()}). */
 @Command(name = "bitsweep", mixinStandardHelpOptions = true, version = "bitsweep 0.1.0",

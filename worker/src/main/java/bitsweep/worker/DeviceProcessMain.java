@@ -1,11 +1,11 @@
 package bitsweep.worker;
 
-import bitsweep.worker.process.ExitStatus;
-import bitsweep.worker.process.DeviceSlot;
-import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
+import bitsweep.worker.process.DeviceProcessSupervisor;
+import bitsweep.worker.process.DeviceSlot;
+import bitsweep.worker.process.ExitStatus;
 import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Main class of a device process: a worker JVM with exactly one {@code DeviceWorker} on one device,

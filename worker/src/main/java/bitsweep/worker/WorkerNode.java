@@ -1,7 +1,7 @@
 package bitsweep.worker;
 
-import bitsweep.cluster.ClusterConfig;
 import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.Termination;
 import java.nio.file.Path;
 import java.time.Duration;

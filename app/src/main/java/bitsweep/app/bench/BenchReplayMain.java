@@ -1,13 +1,13 @@
 package bitsweep.app.bench;
 
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.io.Json;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletionHook;
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;
 import bitsweep.worker.sim.SimulatedTrialRunner;

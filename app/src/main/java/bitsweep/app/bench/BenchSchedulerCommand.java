@@ -1,17 +1,17 @@
 package bitsweep.app.bench;
 
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.io.FileTrees;
 import bitsweep.io.Json;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.report.SweepCompletionHook;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.supervisor.SweepProgress;
-import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.Termination;
-import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.sweep.TrialStatus;

@@ -7,12 +7,12 @@ import bitsweep.trial.TrialFailedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.IExitCodeGenerator;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * How every {@code bitsweep} command reports what its {@code call()} threw: the reason on stderr, once and

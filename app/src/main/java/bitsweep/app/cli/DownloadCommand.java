@@ -1,9 +1,9 @@
 package bitsweep.app.cli;
 
-import bitsweep.data.download.VerifiedDownload;
-import bitsweep.data.download.TarGz;
-import bitsweep.data.download.DataSources;
 import bitsweep.data.download.Checksums;
+import bitsweep.data.download.DataSources;
+import bitsweep.data.download.TarGz;
+import bitsweep.data.download.VerifiedDownload;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package bitsweep.app.cli;
 
-import bitsweep.export.ValidationResult;
-import bitsweep.export.OnnxValidator;
-import bitsweep.export.OnnxExporter;
-import bitsweep.export.ExportSummary;
 import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.data.Datasets;
 import bitsweep.data.ImageDataset;
+import bitsweep.export.ExportSummary;
+import bitsweep.export.OnnxExporter;
+import bitsweep.export.OnnxValidator;
+import bitsweep.export.ValidationResult;
 import bitsweep.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package bitsweep.app.cli;
 
-import bitsweep.natives.NativesStager;
-import bitsweep.natives.NativesReport;
-import bitsweep.natives.NativesLayout;
 import bitsweep.natives.NativesCheck;
+import bitsweep.natives.NativesLayout;
+import bitsweep.natives.NativesReport;
+import bitsweep.natives.NativesStager;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

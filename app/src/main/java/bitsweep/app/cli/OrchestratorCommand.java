@@ -1,18 +1,18 @@
 package bitsweep.app.cli;
 
-import bitsweep.orchestrator.node.SweepRunOptions;
-import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.node.LogFiles;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsOptions;
 import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
+import bitsweep.orchestrator.node.LogFiles;
+import bitsweep.orchestrator.node.OrchestratorNode;
+import bitsweep.orchestrator.node.SweepRunOptions;
 import bitsweep.orchestrator.report.SweepCompletion;
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.protocol.Termination;
-import bitsweep.cluster.NodeSecurity;
-import bitsweep.cluster.TlsOptions;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
@@ -25,10 +25,10 @@ import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code bitsweep orchestrator SWEEP.yaml --bind HOST:PORT}: the supervisor node of a cluster. */
 @Command(name = "orchestrator", mixinStandardHelpOptions = true,

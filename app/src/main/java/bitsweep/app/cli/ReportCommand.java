@@ -1,19 +1,19 @@
 package bitsweep.app.cli;
 
-import bitsweep.orchestrator.report.VariantFrontier;
-import bitsweep.orchestrator.report.TrialPoint;
-import bitsweep.orchestrator.report.SweepReport;
-import bitsweep.orchestrator.report.SweepFinisher;
-import bitsweep.orchestrator.report.ReportHtml;
-import bitsweep.orchestrator.report.OnnxModelCheck;
-import bitsweep.orchestrator.report.Html;
 import bitsweep.export.ValidationResult;
+import bitsweep.orchestrator.report.Html;
+import bitsweep.orchestrator.report.OnnxModelCheck;
+import bitsweep.orchestrator.report.ReportHtml;
+import bitsweep.orchestrator.report.SweepFinisher;
+import bitsweep.orchestrator.report.SweepReport;
+import bitsweep.orchestrator.report.TrialPoint;
+import bitsweep.orchestrator.report.VariantFrontier;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code bitsweep report RESULTS_DIR}: (re)computes frontiers, exports/validates models and writes the report. */
 @Command(name = "report", mixinStandardHelpOptions = true,

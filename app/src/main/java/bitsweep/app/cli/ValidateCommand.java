@@ -1,9 +1,9 @@
 package bitsweep.app.cli;
 
-import bitsweep.sweep.TrialTable;
-import bitsweep.sweep.SweepParser;
-import bitsweep.sweep.SweepFileException;
 import bitsweep.sweep.Sweep;
+import bitsweep.sweep.SweepFileException;
+import bitsweep.sweep.SweepParser;
+import bitsweep.sweep.TrialTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;

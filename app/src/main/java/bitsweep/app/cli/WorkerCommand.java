@@ -1,10 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.worker.DeviceProcessMain;
-import bitsweep.worker.DeviceOptions;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
+import bitsweep.worker.DeviceOptions;
+import bitsweep.worker.DeviceProcessMain;
 import bitsweep.worker.process.ChildJvm;
 import bitsweep.worker.process.DeviceProcessSupervisor;
 import bitsweep.worker.process.DeviceProcesses;

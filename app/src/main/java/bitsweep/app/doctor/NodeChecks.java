@@ -2,10 +2,10 @@ package bitsweep.app.doctor;
 
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtEnvironment;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.natives.GpuNatives;
 import bitsweep.natives.NativesLayout;
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.net.InetAddress;

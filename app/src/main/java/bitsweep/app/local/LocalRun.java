@@ -1,18 +1,18 @@
 package bitsweep.app.local;
 
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.NodeSecurity;
 import bitsweep.orchestrator.api.ApiBinding;
+import bitsweep.orchestrator.console.LiveConsole;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
-import bitsweep.orchestrator.console.LiveConsole;
 import bitsweep.orchestrator.node.LogFiles;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.report.SweepCompletionHook;
-import bitsweep.cluster.ClusterConfig;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.protocol.Termination;
-import bitsweep.cluster.ClusterConfig.HostPort;
-import bitsweep.cluster.NodeSecurity;
 import bitsweep.sweep.Sweep;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.TrialRunnerFactory;

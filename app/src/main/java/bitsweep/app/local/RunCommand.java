@@ -1,12 +1,12 @@
 package bitsweep.app.local;
 
 import bitsweep.app.cli.StatusCommand;
-import bitsweep.orchestrator.node.SweepRunOptions;
-import bitsweep.orchestrator.report.SweepCompletion;
-import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsOptions;
+import bitsweep.orchestrator.node.SweepRunOptions;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.orchestrator.report.SweepCompletionHook;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.DeviceOptions;

@@ -1,15 +1,15 @@
 package bitsweep.app.cli;
 
-import bitsweep.data.download.VerifiedDownload;
-import bitsweep.data.download.TarGz;
-import bitsweep.data.download.DataSources;
-import bitsweep.data.download.Checksums;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.data.download.Checksums;
+import bitsweep.data.download.DataSources;
+import bitsweep.data.download.TarGz;
+import bitsweep.data.download.VerifiedDownload;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package bitsweep.app.cli;
 
-import bitsweep.export.ArtifactFixtures;
-import bitsweep.app.cli.ExportCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.ExportCommand;
 import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.data.Datasets;
+import bitsweep.export.ArtifactFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;

@@ -1,10 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.natives.StagedFolders;
-import bitsweep.app.cli.NativesCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.NativesCommand;
+import bitsweep.natives.StagedFolders;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.app.cli.TrainCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.TrainCommand;
 import bitsweep.trial.TrialConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,15 +1,15 @@
 package bitsweep.app.cli;
 
-import bitsweep.orchestrator.report.FrontierPlotTest;
-import bitsweep.orchestrator.report.Fixtures;
-import bitsweep.orchestrator.report.TrialRecordsReader;
-import bitsweep.orchestrator.report.ReportHtml;
-import bitsweep.app.cli.ReportCommand;
-import bitsweep.orchestrator.report.FrontierPlot;
-import bitsweep.orchestrator.report.FrontierFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.ReportCommand;
+import bitsweep.orchestrator.report.Fixtures;
+import bitsweep.orchestrator.report.FrontierFiles;
+import bitsweep.orchestrator.report.FrontierPlot;
+import bitsweep.orchestrator.report.FrontierPlotTest;
+import bitsweep.orchestrator.report.ReportHtml;
+import bitsweep.orchestrator.report.TrialRecordsReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

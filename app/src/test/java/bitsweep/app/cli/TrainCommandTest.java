@@ -1,10 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.app.cli.TrainCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.TrainCommand;
 import bitsweep.sweep.SweepParser;
 import bitsweep.trial.TrialConfig;
 import bitsweep.trial.TrialFlag;
@@ -14,8 +14,8 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 class TrainCommandTest {
 

@@ -1,10 +1,10 @@
 package bitsweep.app.cli;
 
-import bitsweep.sweep.ShippedSweepsTest;
-import bitsweep.app.cli.ValidateCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.app.cli.ValidateCommand;
+import bitsweep.sweep.ShippedSweepsTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package bitsweep.app.cluster;
 
-import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.app.cli.OrchestratorCommand;
-import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.cluster.ClusterConfig.HostPort;
-import bitsweep.protocol.Termination;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsMaterial;
+import bitsweep.orchestrator.journal.JournalStore;
+import bitsweep.orchestrator.report.SweepCompletion;
+import bitsweep.protocol.Termination;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.sweep.TrialStatus;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.Main;
 import bitsweep.app.cli.OrchestratorCommand;
-import bitsweep.orchestrator.supervisor.TrialsFile;
-import bitsweep.cluster.ClusterConfig;
 import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.orchestrator.supervisor.TrialsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,9 +3,9 @@ package bitsweep.app.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.cluster.TlsMaterial;
 import bitsweep.cluster.certs.ClusterCa;
+import bitsweep.orchestrator.supervisor.TrialsFile;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import bitsweep.worker.sim.SimulatedTrialRunner;

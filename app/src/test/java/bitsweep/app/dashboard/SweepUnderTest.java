@@ -1,15 +1,15 @@
 package bitsweep.app.dashboard;
 
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.api.ApiServer;
 import bitsweep.orchestrator.journal.JournalStore;
 import bitsweep.orchestrator.journal.SweepJournal;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.report.SweepCompletionHook;
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.sweep.Sweep;
 import bitsweep.worker.AssignmentLatency;
 import bitsweep.worker.WorkerNode;

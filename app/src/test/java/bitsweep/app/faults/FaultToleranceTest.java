@@ -3,13 +3,13 @@ package bitsweep.app.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.orchestrator.node.OrchestratorNode;
-import bitsweep.orchestrator.supervisor.Supervisor;
-import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.orchestrator.report.SweepCompletionHook;
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.orchestrator.supervisor.Supervisor;
+import bitsweep.orchestrator.supervisor.SupervisorSettings;
 import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.Sweep;

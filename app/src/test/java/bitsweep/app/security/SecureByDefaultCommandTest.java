@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.app.cli.Cli;
-import bitsweep.app.local.RunCommand;
 import bitsweep.app.cli.OrchestratorCommand;
-import bitsweep.cluster.TlsMaterial;
 import bitsweep.app.cli.WorkerCommand;
+import bitsweep.app.local.RunCommand;
+import bitsweep.cluster.TlsMaterial;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package bitsweep.orchestrator.api;
 
 import bitsweep.io.Json;
-import bitsweep.protocol.LiveView;
 import bitsweep.orchestrator.report.ParetoFrontier;
 import bitsweep.orchestrator.report.TrialPoint;
 import bitsweep.orchestrator.report.VariantFrontier;
+import bitsweep.protocol.LiveView;
 import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

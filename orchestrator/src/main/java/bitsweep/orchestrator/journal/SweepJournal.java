@@ -1,7 +1,7 @@
 package bitsweep.orchestrator.journal;
 
-import bitsweep.orchestrator.supervisor.ArtifactReplica;
 import bitsweep.cluster.ClusterConfig;
+import bitsweep.orchestrator.supervisor.ArtifactReplica;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

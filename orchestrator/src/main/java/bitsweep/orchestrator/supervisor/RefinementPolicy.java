@@ -1,7 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.report.Refinement;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.SweepExpander;
 import bitsweep.sweep.TrialSpec;

@@ -1,8 +1,8 @@
 package bitsweep.orchestrator.supervisor;
 
 import bitsweep.orchestrator.report.SweepCompletion;
-import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.report.SweepFinisher;
+import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.sweep.TrialStatus;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import scala.Option;
 import scala.Tuple2;
-import scala.collection.immutable.VectorMap;
 import scala.collection.immutable.VectorMap$;
+import scala.collection.immutable.VectorMap;
 
 /**
  * The sweep's trials in insertion order, immutable and structurally shared: {@link #with} costs

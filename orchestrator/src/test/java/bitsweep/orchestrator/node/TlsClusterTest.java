@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.cluster.ClusterConfig;
 import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
 import bitsweep.cluster.NodeSecurity;
 import bitsweep.cluster.TlsMaterial;
 import bitsweep.cluster.certs.ClusterCa;

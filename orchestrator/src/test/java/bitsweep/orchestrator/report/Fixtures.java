@@ -1,8 +1,8 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.TrialRecordsReader;
-import bitsweep.orchestrator.report.TrialPoint;
 import bitsweep.artifact.LayerBits;
+import bitsweep.orchestrator.report.TrialPoint;
+import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialSpec;
 import bitsweep.sweep.TrialStatus;

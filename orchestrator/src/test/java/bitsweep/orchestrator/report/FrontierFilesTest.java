@@ -1,14 +1,14 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.SweepReport;
-import bitsweep.orchestrator.report.ParetoFrontier;
-import bitsweep.orchestrator.report.ModelFiles;
-import bitsweep.orchestrator.report.FrontierFiles;
 import static bitsweep.orchestrator.report.Fixtures.completed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
+import bitsweep.orchestrator.report.FrontierFiles;
+import bitsweep.orchestrator.report.ModelFiles;
+import bitsweep.orchestrator.report.ParetoFrontier;
+import bitsweep.orchestrator.report.SweepReport;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.JsonNode;

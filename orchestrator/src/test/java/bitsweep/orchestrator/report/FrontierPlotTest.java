@@ -1,13 +1,13 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.SweepReport;
-import bitsweep.orchestrator.report.ParetoFrontier;
-import bitsweep.orchestrator.report.FrontierPlot;
 import static bitsweep.orchestrator.report.Fixtures.completed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.orchestrator.report.FrontierPlot;
+import bitsweep.orchestrator.report.ParetoFrontier;
+import bitsweep.orchestrator.report.SweepReport;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import java.awt.image.BufferedImage;

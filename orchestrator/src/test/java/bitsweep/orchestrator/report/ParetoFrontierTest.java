@@ -1,14 +1,14 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.VariantFrontier;
-import bitsweep.orchestrator.report.TrialPoint;
-import bitsweep.orchestrator.report.ParetoFrontier;
 import static bitsweep.orchestrator.report.Fixtures.completed;
 import static bitsweep.orchestrator.report.Fixtures.ids;
 import static bitsweep.orchestrator.report.Fixtures.withStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.orchestrator.report.ParetoFrontier;
+import bitsweep.orchestrator.report.TrialPoint;
+import bitsweep.orchestrator.report.VariantFrontier;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import java.util.ArrayList;

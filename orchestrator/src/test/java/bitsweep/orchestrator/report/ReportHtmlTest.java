@@ -1,15 +1,15 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.SweepReport;
-import bitsweep.orchestrator.report.ReportHtml;
-import bitsweep.orchestrator.report.ParetoFrontier;
-import bitsweep.orchestrator.report.ModelFiles;
 import static bitsweep.orchestrator.report.Fixtures.completed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
+import bitsweep.orchestrator.report.ModelFiles;
+import bitsweep.orchestrator.report.ParetoFrontier;
+import bitsweep.orchestrator.report.ReportHtml;
+import bitsweep.orchestrator.report.SweepReport;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import java.time.Instant;

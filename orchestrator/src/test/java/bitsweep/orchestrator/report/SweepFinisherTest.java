@@ -1,19 +1,19 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.ValidationFile;
-import bitsweep.orchestrator.report.TrialPoint;
-import bitsweep.orchestrator.report.SweepReport;
-import bitsweep.orchestrator.report.SweepFinisher;
-import bitsweep.orchestrator.report.ReportHtml;
-import bitsweep.orchestrator.report.OnnxModelCheck;
-import bitsweep.orchestrator.report.FrontierPlot;
-import bitsweep.orchestrator.report.FrontierFiles;
 import static bitsweep.orchestrator.report.Fixtures.completed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.export.ValidationResult;
+import bitsweep.orchestrator.report.FrontierFiles;
+import bitsweep.orchestrator.report.FrontierPlot;
+import bitsweep.orchestrator.report.OnnxModelCheck;
+import bitsweep.orchestrator.report.ReportHtml;
+import bitsweep.orchestrator.report.SweepFinisher;
+import bitsweep.orchestrator.report.SweepReport;
+import bitsweep.orchestrator.report.TrialPoint;
+import bitsweep.orchestrator.report.ValidationFile;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import com.fasterxml.jackson.databind.JsonNode;

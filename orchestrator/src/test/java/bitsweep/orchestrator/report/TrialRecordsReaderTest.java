@@ -1,10 +1,10 @@
 package bitsweep.orchestrator.report;
 
-import bitsweep.orchestrator.report.TrialRecordsReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.SupervisorProtocol;
-import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
+import bitsweep.protocol.WorkerProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

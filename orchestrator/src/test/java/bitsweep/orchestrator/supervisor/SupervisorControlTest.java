@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.cluster.ClusterConfig;
 import bitsweep.protocol.LiveView;
-import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.SupervisorProtocol.ControlReply;
-import bitsweep.protocol.WorkerProtocol;
+import bitsweep.protocol.SupervisorProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
+import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;

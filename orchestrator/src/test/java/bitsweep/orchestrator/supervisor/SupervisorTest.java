@@ -1,17 +1,17 @@
 package bitsweep.orchestrator.supervisor;
 
-import bitsweep.orchestrator.report.SweepCompletion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.cluster.ClusterConfig;
+import bitsweep.orchestrator.report.SweepCompletion;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.protocol.SupervisorProtocol;
-import bitsweep.protocol.WorkerProtocol;
 import bitsweep.protocol.WorkerProtocol.AssignTrial;
+import bitsweep.protocol.WorkerProtocol;
 import bitsweep.sweep.Sweep;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;

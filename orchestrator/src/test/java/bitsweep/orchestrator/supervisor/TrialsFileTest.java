@@ -2,10 +2,10 @@ package bitsweep.orchestrator.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.SweepStarted;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialAssigned;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
-import bitsweep.orchestrator.report.TrialRecordsReader;
 import bitsweep.sweep.TrialRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package bitsweep.bops;
 
 import bitsweep.artifact.LayerBits;
 import bitsweep.quant.Quantizer;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

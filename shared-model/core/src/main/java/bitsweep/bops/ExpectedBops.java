@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import bitsweep.quant.BayesianBitsQuantizer;
 import bitsweep.quant.Local;
 import bitsweep.quant.Quantizer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,7 +1,6 @@
 package bitsweep.bops;
 
 import bitsweep.quant.Quantizer;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
 

@@ -1,7 +1,6 @@
 package bitsweep.bops;
 
 import bitsweep.quant.Quantizer;
-
 import java.util.List;
 import java.util.function.Supplier;
 

@@ -6,7 +6,6 @@ import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.Tensor;
 import bitsweep.bops.BopsReport;
 import bitsweep.quant.Quantizer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

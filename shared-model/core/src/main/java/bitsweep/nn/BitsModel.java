@@ -1,11 +1,11 @@
 package bitsweep.nn;
 
-import bitsweep.autograd.ParameterGroup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.autograd.ParameterGroup;
 import bitsweep.bops.BopsReport;
 import bitsweep.data.DatasetInfo;
 

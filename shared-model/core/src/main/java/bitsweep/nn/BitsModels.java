@@ -14,7 +14,6 @@ import bitsweep.quant.LearnedScale;
 import bitsweep.quant.QuantizerSettings;
 import bitsweep.quant.RegType;
 import bitsweep.trial.TrialConfig;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

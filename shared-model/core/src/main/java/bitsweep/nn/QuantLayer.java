@@ -1,6 +1,5 @@
 package bitsweep.nn;
 
-import bitsweep.autograd.NoGrad;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,13 +14,13 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import bitsweep.artifact.ArtifactNode;
+import bitsweep.autograd.NoGrad;
 import bitsweep.bops.BopsLayer;
 import bitsweep.quant.BayesianBitsQuantizer;
 import bitsweep.quant.FixedBitQuantizer;
 import bitsweep.quant.Local;
 import bitsweep.quant.Quantizer;
 import bitsweep.quant.QuantizerSettings;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package bitsweep.nn;
 
-import bitsweep.autograd.ParameterGroup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.autograd.ParameterGroup;
 import bitsweep.bops.BopsCalculator;
 import bitsweep.bops.BopsLayout;
 import bitsweep.bops.BopsReport;
@@ -20,7 +20,6 @@ import bitsweep.quant.HardConcrete;
 import bitsweep.quant.ParameterRoles;
 import bitsweep.quant.Quantizer;
 import bitsweep.quant.RegType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

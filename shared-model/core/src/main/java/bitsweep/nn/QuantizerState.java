@@ -2,7 +2,6 @@ package bitsweep.nn;
 
 import ai.djl.MalformedModelException;
 import bitsweep.quant.Quantizer;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import bitsweep.data.DatasetInfo;
-
 import java.util.List;
 
 /** ResNet-18 (spec §6.5): normalisation, stem (with its max-pool), 8 basic blocks, global average pool, fc. */

@@ -15,7 +15,6 @@ import bitsweep.quant.BayesianBitsQuantizer;
 import bitsweep.quant.FixedBitQuantizer;
 import bitsweep.quant.Quantizer;
 import bitsweep.quant.QuantizerSettings;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -9,7 +9,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
 import bitsweep.artifact.QuantSpec;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

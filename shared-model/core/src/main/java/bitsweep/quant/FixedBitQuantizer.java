@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import bitsweep.artifact.QuantSpec;
-
 import java.util.List;
 
 /**

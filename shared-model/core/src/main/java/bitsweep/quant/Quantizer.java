@@ -3,7 +3,6 @@ package bitsweep.quant;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import bitsweep.artifact.QuantSpec;
-
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package bitsweep.train;
 
-import bitsweep.trial.TrialConfig;
 import bitsweep.data.ImageDataset;
+import bitsweep.trial.TrialConfig;
 import java.io.IOException;
 
 /** Opens a trial's training or test split (normally {@link bitsweep.data.Datasets#open}). */

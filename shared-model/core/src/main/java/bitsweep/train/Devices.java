@@ -1,9 +1,9 @@
 package bitsweep.train;
 
-import bitsweep.trial.InvalidTrialConfigException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import bitsweep.natives.GpuNatives;
+import bitsweep.trial.InvalidTrialConfigException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,8 +1,8 @@
 package bitsweep.train;
 
-import bitsweep.trial.TrialConfig;
 import ai.djl.ndarray.NDManager;
 import bitsweep.nn.BitsModel;
+import bitsweep.trial.TrialConfig;
 
 /** Builds the network a resolved trial configuration asks for, with its arrays in {@code manager}. */
 @FunctionalInterface

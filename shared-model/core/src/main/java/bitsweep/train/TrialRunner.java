@@ -1,10 +1,10 @@
 package bitsweep.train;
 
-import bitsweep.trial.TrialResult;
-import bitsweep.trial.TrialListener;
-import bitsweep.trial.TrialFailedException;
-import bitsweep.trial.TrialCancelledException;
 import bitsweep.trial.CancellationToken;
+import bitsweep.trial.TrialCancelledException;
+import bitsweep.trial.TrialFailedException;
+import bitsweep.trial.TrialListener;
+import bitsweep.trial.TrialResult;
 
 /**
  * Runs one trial to completion on the calling thread (blocking; never call it on an actor

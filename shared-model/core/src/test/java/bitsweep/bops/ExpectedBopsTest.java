@@ -1,5 +1,8 @@
 package bitsweep.bops;
 
+import static bitsweep.bops.RelativeBopsTest.keepFirst;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,15 +15,11 @@ import bitsweep.quant.GatingMethod;
 import bitsweep.quant.HardConcrete;
 import bitsweep.quant.LearnedScale;
 import bitsweep.quant.RegType;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.List;
-
-import static bitsweep.bops.RelativeBopsTest.keepFirst;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@code --reg-type bop-exact}: expected relative BOPs on LeNet-5, checked against values computed here

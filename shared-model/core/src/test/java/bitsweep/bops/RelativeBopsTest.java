@@ -1,7 +1,9 @@
 package bitsweep.bops;
 
-import bitsweep.artifact.LayerBits;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDManager;
+import bitsweep.artifact.LayerBits;
 import bitsweep.data.DatasetInfo;
 import bitsweep.nn.BitsModels;
 import bitsweep.nn.QuantizedModel;
@@ -10,16 +12,13 @@ import bitsweep.quant.GatingMethod;
 import bitsweep.quant.LearnedScale;
 import bitsweep.quant.Quantizer;
 import bitsweep.quant.RegType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Spec §14 items 16–19: MACs, baselines, relative BOPs and keep ratios. */
 class RelativeBopsTest {

@@ -8,7 +8,6 @@ import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.artifact.Tensor;
-
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,6 +1,12 @@
 package bitsweep.nn;
 
-import bitsweep.autograd.ParameterGroup;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,6 +18,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.autograd.ParameterGroup;
 import bitsweep.bops.BopsLayer;
 import bitsweep.bops.BopsReport;
 import bitsweep.data.DatasetInfo;
@@ -21,11 +28,6 @@ import bitsweep.quant.GatingMethod;
 import bitsweep.quant.LearnedScale;
 import bitsweep.quant.Quantizer;
 import bitsweep.quant.RegType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -33,13 +35,10 @@ import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Models, layers and the fixed-gate swap: spec §14 items 20, 21, 23, gradient checks, artifacts. */
 class QuantizedModelTest {

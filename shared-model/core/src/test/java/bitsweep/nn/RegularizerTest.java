@@ -1,24 +1,23 @@
 package bitsweep.nn;
 
-import bitsweep.autograd.ParameterGroup;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import bitsweep.autograd.ParameterGroup;
 import bitsweep.nn.BitsModels.Variant;
 import bitsweep.quant.BayesianBitsQuantizer;
 import bitsweep.quant.GatingMethod;
 import bitsweep.quant.LearnedScale;
 import bitsweep.quant.RegType;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Spec §14 items 12–15: the regulariser's test vector, monotonicity, const prior and gradients. */
 class RegularizerTest {

@@ -1,14 +1,14 @@
 package bitsweep.train;
 
-import bitsweep.trial.TrialResult;
-import bitsweep.trial.TrialListener;
-import bitsweep.trial.TrialConfig;
-import bitsweep.trial.CancellationToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitsweep.artifact.ArtifactIO;
 import bitsweep.artifact.FixedGateArtifact;
+import bitsweep.trial.CancellationToken;
+import bitsweep.trial.TrialConfig;
+import bitsweep.trial.TrialListener;
+import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package bitsweep.train;
 
-import bitsweep.io.Json;
-import bitsweep.trial.TrialConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import bitsweep.io.Json;
+import bitsweep.trial.TrialConfig;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package bitsweep.export;
 
-import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.ArtifactNode.QuantLayer;
+import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import java.util.ArrayList;
 import java.util.HashMap;

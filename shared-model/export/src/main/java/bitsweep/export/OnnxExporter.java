@@ -1,8 +1,8 @@
 package bitsweep.export;
 
 import ai.onnx.proto.OnnxMl;
-import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.ArtifactNode.QuantLayer;
+import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.io.AtomicFiles;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.ArtifactNode.Activation;
 import bitsweep.artifact.ArtifactNode.QuantLayer;
+import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.artifact.Tensor;

@@ -1,12 +1,12 @@
 package bitsweep.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.quant.FixedBitQuantizer;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * On a signed grid the clip bound h = (1 − 2⁻²³)·xMax sits just below code maxCode + ½, and the float32

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.ArtifactNode.Activation;
 import bitsweep.artifact.ArtifactNode.QuantLayer;
+import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import bitsweep.artifact.Tensor;

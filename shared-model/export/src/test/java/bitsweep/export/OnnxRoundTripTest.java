@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.ArtifactNode.QuantLayer;
+import bitsweep.artifact.ArtifactNode;
 import bitsweep.artifact.FixedGateArtifact;
 import bitsweep.artifact.QuantSpec;
 import java.util.HashMap;

@@ -1,13 +1,13 @@
 package bitsweep.cluster;
 
-import bitsweep.cluster.BindPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.BindPolicy.Mode;
+import bitsweep.cluster.BindPolicy;
+import bitsweep.cluster.ClusterConfig.HostPort;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

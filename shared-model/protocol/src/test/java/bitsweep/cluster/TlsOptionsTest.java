@@ -1,17 +1,17 @@
 package bitsweep.cluster;
 
-import bitsweep.cluster.TlsOptions;
-import bitsweep.cluster.TlsMaterial;
-import bitsweep.cluster.NodeSecurity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.cluster.ClusterConfig;
-import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.BindPolicy.Mode;
+import bitsweep.cluster.ClusterConfig.HostPort;
+import bitsweep.cluster.ClusterConfig;
+import bitsweep.cluster.NodeSecurity;
+import bitsweep.cluster.TlsMaterial;
+import bitsweep.cluster.TlsOptions;
 import bitsweep.cluster.certs.ClusterCa;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** What --tls-dir / --insecure turn into, as the node commands parse them. */
 class TlsOptionsTest {

@@ -1,11 +1,11 @@
 package bitsweep.worker.process;
 
-import bitsweep.worker.DeviceProcessMain;
 import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.TlsMaterial;
-import java.util.HashMap;
+import bitsweep.worker.DeviceProcessMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitsweep.worker.process.DeviceProcesses.ChildSpec;
 import bitsweep.worker.process.DeviceProcessSupervisor.Exit;
+import bitsweep.worker.process.DeviceProcesses.ChildSpec;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,11 +7,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import bitsweep.artifact.FixedGateArtifact;
-import bitsweep.bops.BopsReport;
 import bitsweep.artifact.LayerBits;
+import bitsweep.autograd.ParameterGroup;
+import bitsweep.bops.BopsReport;
 import bitsweep.data.DatasetInfo;
 import bitsweep.nn.BitsModel;
-import bitsweep.autograd.ParameterGroup;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package bitsweep.train.checkpoint;
 
+import bitsweep.train.optim.GroupedOptimizer.SlotSnapshot;
 import bitsweep.trial.EpochMetrics;
 import bitsweep.trial.TrialConfig;
-import bitsweep.train.optim.GroupedOptimizer.SlotSnapshot;
 import java.util.List;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package bitsweep.train.loop;
 
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import bitsweep.nn.BitsModel;
 import bitsweep.autograd.ParameterGroup;
+import bitsweep.nn.BitsModel;
 import bitsweep.quant.ParameterRoles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package bitsweep.train.loop;
 
-import bitsweep.bops.BopsReport;
 import bitsweep.artifact.LayerBits;
+import bitsweep.bops.BopsReport;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,14 +1,14 @@
 package bitsweep.train.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import bitsweep.autograd.ParameterGroup;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The FP32 LeNet-5 baseline of {@code bitsweep bench}: spec §6.3's shapes, 32×32-bit BOPs, no regulariser. */
 class PlainLeNet5Test {

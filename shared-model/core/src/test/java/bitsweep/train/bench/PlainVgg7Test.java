@@ -1,12 +1,12 @@
 package bitsweep.train.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The FP32 VGG-7 baseline of {@code bitsweep bench}: spec §6.4's shapes and MACs. */
 class PlainVgg7Test {
