@@ -1,8 +1,8 @@
 package bitsweep.app.cli;
 
+import bitsweep.app.cli.ControlOutput;
 import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.api.ApiClient;
-import bitsweep.orchestrator.api.ControlOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package bitsweep.app.cli;
 
+import bitsweep.app.cli.ControlOutput;
 import bitsweep.io.Json;
 import bitsweep.orchestrator.api.ApiBinding;
 import bitsweep.orchestrator.api.ApiClient;
-import bitsweep.orchestrator.api.ControlOutput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;

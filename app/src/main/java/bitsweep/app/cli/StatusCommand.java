@@ -29,7 +29,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (url != null) {
-            return bitsweep.orchestrator.api.ApiStatus.print(url, System.getenv());
+            return bitsweep.app.cli.ApiStatus.print(url, System.getenv());
         }
         if (resultsDir == null) {
             throw new IllegalArgumentException("give RESULTS_DIR or --url URL");

@@ -1,5 +1,6 @@
-package bitsweep.orchestrator.api;
+package bitsweep.app.cli;
 
+import bitsweep.orchestrator.api.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Locale;
@@ -10,16 +11,15 @@ public final class ApiStatus {
     private ApiStatus() {
     }
 
-    /** Prints the status; returns the exit code (2 when the API cannot be read). */
+    /** Prints the status; an API that cannot be read is thrown as bad input (exit 2, {@link CliErrors}). */
     public static int print(String url, Map<String, String> env) throws InterruptedException {
+        ApiClient api = new ApiClient(url, env);
         try {
-            ApiClient api = new ApiClient(url, env);
             System.out.print(render(api.get("/api/sweep"), api.get("/api/trials")));
-            return 0;
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("bitsweep status: " + e.getMessage());
-            return 2;
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
+        return 0;
     }
 
     static String render(JsonNode summary, JsonNode trials) {
