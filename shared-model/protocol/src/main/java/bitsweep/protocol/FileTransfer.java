@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -176,8 +175,8 @@ public final class FileTransfer {
 
     /** Best effort: concurrent transfers may all pass; each is still bounded by its declared size. */
     private static void requireSpace(FileOffer offer, Path target, long reserve) throws IOException {
-        FileStore store = Files.getFileStore(existingAncestor(target.toAbsolutePath()));
-        long usable = store.getUsableSpace();
+        // statvfs on the folder; Files.getFileStore would parse the mount table on every transfer
+        long usable = existingAncestor(target.toAbsolutePath()).toFile().getUsableSpace();
         if (usable - reserve < offer.size()) {
             throw new IOException("refusing " + offer.name() + ": declared size " + offer.size()
                     + " bytes does not fit in the " + usable + " bytes usable under " + target.getParent()

@@ -1,0 +1,115 @@
+package bitsweep.orchestrator.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitsweep.protocol.FileOffer;
+import bitsweep.protocol.FileTransfer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Result files of an attempt stay invisible until it is accepted, and no folder is made or removed per attempt. */
+class ArtifactStoreTest {
+    private static ActorTestKit kit;
+    private static ExecutorService executor;
+    @TempDir
+    Path results;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("artifact-store-test");
+        executor = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        kit.shutdownTestKit();
+        executor.shutdown();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private ArtifactStore store() {
+        Executor blocking = executor;
+        return new ArtifactStore(results, kit.system(), blocking);
+    }
+
+    private static FileOffer inline(String name, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return FileTransfer.offerInline(name, bytes, sha);
+    }
+
+    private List<String> trialFolder() throws IOException {
+        try (Stream<Path> files = Files.list(results.resolve("trials/t-1"))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void receivedResultFilesWaitUnderAttemptNamesAndBecomeTheTrialsOnlyWhenPromoted() throws Exception {
+        var store = store();
+        store.receiveResult("t-1", 2, List.of(inline("result.json", "{\"top1\":98}"), inline("model.bin", "weights")))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(".attempt-02.model.bin", ".attempt-02.result.json"), trialFolder());
+
+        assertEquals("trials/t-1/model.bin", store.promoteResult("t-1", 2, "model.bin"));
+
+        assertEquals(List.of("model.bin", "result.json"), trialFolder(), "no folder and no leftover per attempt");
+        assertEquals("{\"top1\":98}", Files.readString(results.resolve("trials/t-1/result.json")));
+    }
+
+    @Test
+    void discardingAStaleAttemptDeletesOnlyItsOwnFiles() throws Exception {
+        var store = store();
+        store.receiveResult("t-1", 1, List.of(inline("result.json", "old"))).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        store.receiveResult("t-1", 2, List.of(inline("result.json", "new"))).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        store.promoteResult("t-1", 2, null);
+
+        store.discardResult("t-1", 1);
+
+        assertEquals(List.of("result.json"), trialFolder());
+        assertEquals("new", Files.readString(results.resolve("trials/t-1/result.json")));
+    }
+
+    @Test
+    void discardAlsoRemovesTheAttemptFolderOfAnEarlierVersionsLayout() throws Exception {
+        Path legacy = results.resolve("trials/t-1/incoming/attempt-03");
+        Files.createDirectories(legacy);
+        Files.writeString(legacy.resolve("result.json"), "half");
+
+        store().discardResult("t-1", 3);
+
+        assertFalse(Files.exists(legacy));
+    }
+
+    @Test
+    void promotingAResultWhoseArtifactWasNotSentFailsAndKeepsTheTrialFolderAsItWas() throws Exception {
+        var store = store();
+        store.receiveResult("t-1", 1, List.of(inline("result.json", "r"))).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+
+        var e = assertThrows(IOException.class, () -> store.promoteResult("t-1", 1, "model.onnx"));
+
+        assertTrue(e.getMessage().contains("model.onnx"), e.getMessage());
+        assertEquals(List.of(".attempt-01.result.json"), trialFolder());
+    }
+}
