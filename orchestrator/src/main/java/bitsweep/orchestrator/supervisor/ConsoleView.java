@@ -18,8 +18,7 @@ final class ConsoleView {
         long failed = s.count(TrialStatus.FAILED);
         long running = s.count(TrialStatus.RUNNING);
         long queued = s.count(TrialStatus.QUEUED);
-        double meanTrial = s.trials().values().stream().filter(t -> t.result() != null)
-                .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
+        double meanTrial = s.meanTrialSeconds();
         StringBuilder sb = new StringBuilder();
         sb.append("sweep ").append(s.sweep()).append(": ").append(done).append('/').append(s.trials().size())
                 .append(" done, ").append(failed).append(" failed, ").append(running).append(" running, ")

@@ -70,8 +70,7 @@ final class LiveViews {
 
     /** Mean completed trial time × trials left ÷ workers; -1 before any trial completed or without workers. */
     static double eta(SweepState s, int workers) {
-        double mean = s.trials().values().stream().filter(t -> t.result() != null)
-                .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
+        double mean = s.meanTrialSeconds();
         long left = s.count(TrialStatus.QUEUED) + s.count(TrialStatus.RUNNING);
         if (left == 0) {
             return 0;

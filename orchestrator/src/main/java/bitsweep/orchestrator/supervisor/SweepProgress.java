@@ -29,8 +29,7 @@ public record SweepProgress(String sweep, int total, long completed, long failed
     static SweepProgress of(SweepState s, List<ConsoleView.WorkerLine> workers) {
         long queued = s.count(TrialStatus.QUEUED);
         long running = s.count(TrialStatus.RUNNING);
-        double meanTrial = s.trials().values().stream().filter(t -> t.result() != null)
-                .mapToDouble(t -> t.result().wallSeconds()).average().orElse(Double.NaN);
+        double meanTrial = s.meanTrialSeconds();
         double eta = workers.isEmpty() ? Double.NaN : meanTrial * (queued + running) / workers.size();
         List<WorkerProgress> lines = workers.stream().map(w -> {
             int total = ConsoleView.totalEpochs(w.trial());

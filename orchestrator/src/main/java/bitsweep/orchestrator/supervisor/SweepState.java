@@ -67,6 +67,11 @@ public record SweepState(String sweep, boolean started, boolean cancelled, int m
         return map().count(status);
     }
 
+    /** The mean wall time of the trials with a result, for ETAs (O(1)); NaN while none has one. */
+    public double meanTrialSeconds() {
+        return map().meanResultSeconds();
+    }
+
     private TrialMap map() {
         return (TrialMap) trials;
     }

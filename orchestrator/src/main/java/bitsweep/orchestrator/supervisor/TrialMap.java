@@ -18,21 +18,27 @@ import scala.collection.immutable.VectorMap;
  * O(log32 N) and leaves this map untouched, so the supervisor no longer copies every trial on every
  * event, while the snapshot store and the trials.jsonl writer can still read an old version on their
  * own threads. Backed by Scala's persistent {@code VectorMap} (Pekko puts scala-library on the class
- * path). Keeps the number of trials per status, so counting is O(1).
+ * path). Keeps the number of trials per status and the sum of completed trials' times, so counting and
+ * the mean trial time (the ETAs of the console, live view and progress) are O(1).
  *
  * <p>Read-only as a {@link Map} (Jackson writes it like any map, so snapshots keep their format).
  */
 public final class TrialMap extends AbstractMap<String, TrialEntry> {
     private static final TrialMap EMPTY = new TrialMap(VectorMap$.MODULE$.empty(),
-            new int[TrialStatus.values().length]);
+            new int[TrialStatus.values().length], 0, 0);
 
     private final VectorMap<String, TrialEntry> map;
     /** Trials per status, indexed by {@link TrialStatus#ordinal()}. */
     private final int[] counts;
+    /** Trials with a result, and the sum of their wall times. */
+    private final int results;
+    private final double resultSeconds;
 
-    private TrialMap(VectorMap<String, TrialEntry> map, int[] counts) {
+    private TrialMap(VectorMap<String, TrialEntry> map, int[] counts, int results, double resultSeconds) {
         this.map = map;
         this.counts = counts;
+        this.results = results;
+        this.resultSeconds = resultSeconds;
     }
 
     public static TrialMap empty() {
@@ -48,22 +54,43 @@ public final class TrialMap extends AbstractMap<String, TrialEntry> {
         scala.collection.mutable.Builder<Tuple2<String, TrialEntry>, VectorMap<String, TrialEntry>> b =
                 VectorMap$.MODULE$.newBuilder();
         int[] c = new int[TrialStatus.values().length];
+        int results = 0;
+        double seconds = 0;
         for (Map.Entry<String, TrialEntry> e : trials.entrySet()) {
             b.addOne(new Tuple2<>(e.getKey(), e.getValue()));
             c[e.getValue().status().ordinal()]++;
+            if (e.getValue().result() != null) {
+                results++;
+                seconds += e.getValue().result().wallSeconds();
+            }
         }
-        return new TrialMap(b.result(), c);
+        return new TrialMap(b.result(), c, results, seconds);
     }
 
     /** This map with {@code id} set to {@code entry} (a new id goes last; a known one keeps its place). */
     public TrialMap with(String id, TrialEntry entry) {
         int[] c = counts.clone();
+        int n = results;
+        double seconds = resultSeconds;
         TrialEntry old = get(id);
         if (old != null) {
             c[old.status().ordinal()]--;
+            if (old.result() != null) {
+                n--;
+                seconds -= old.result().wallSeconds();
+            }
         }
         c[entry.status().ordinal()]++;
-        return new TrialMap(map.updated(id, entry), c);
+        if (entry.result() != null) {
+            n++;
+            seconds += entry.result().wallSeconds();
+        }
+        return new TrialMap(map.updated(id, entry), c, n, n == 0 ? 0 : seconds);
+    }
+
+    /** The mean wall time of the trials with a result (O(1)); NaN while none has one. */
+    public double meanResultSeconds() {
+        return results == 0 ? Double.NaN : resultSeconds / results;
     }
 
     /** How many trials have {@code status} (O(1)). */

@@ -14,6 +14,7 @@ import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialQueued;
 import bitsweep.orchestrator.supervisor.SupervisorEvent.TrialRequeued;
 import bitsweep.sweep.TrialRecord;
 import bitsweep.sweep.TrialStatus;
+import bitsweep.trial.TrialResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.util.LinkedHashMap;
@@ -67,6 +68,27 @@ class SweepStateTest {
         assertEquals(2, s.count(TrialStatus.CANCELLED));
         assertTrue(s.allTerminal());
         assertEquals(List.of(), s.queue());
+    }
+
+    private static TrialResult result(String id, double wallSeconds) {
+        return new TrialResult(id, null, null, 97.0, 5.0, 1.0, List.of(), Map.of(), null, wallSeconds);
+    }
+
+    @Test
+    void theMeanTrialTimeFollowsCompletionsAndSurvivesASnapshot() throws Exception {
+        SweepState s = queued(3);
+        assertTrue(Double.isNaN(s.meanTrialSeconds()), "no trial has a result yet");
+        s = s.apply(new TrialAssigned("t0", 1, "w", 1)).apply(new TrialCompleted("t0", result("t0", 100), null, 2))
+                .apply(new TrialAssigned("t1", 1, "w", 3)).apply(new TrialCompleted("t1", result("t1", 40), null, 4))
+                .apply(new TrialAssigned("t2", 1, "w", 5)).apply(new TrialFailed("t2", "NaN", true, 1));
+        assertEquals(70.0, s.meanTrialSeconds(), 1e-9, "failed trials have no result and do not count");
+
+        ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+        SweepState back = cbor.readValue(cbor.writeValueAsBytes(s), SweepState.class);
+        assertEquals(70.0, back.meanTrialSeconds(), 1e-9);
+        // the same as the plain stream it replaces
+        assertEquals(s.trials().values().stream().filter(t -> t.result() != null)
+                .mapToDouble(t -> t.result().wallSeconds()).average().orElseThrow(), back.meanTrialSeconds(), 1e-9);
     }
 
     @Test
