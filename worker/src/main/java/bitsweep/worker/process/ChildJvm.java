@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  *
  * <p>Passed through: {@code -D} options given on the node's command line and the node's current
  * {@code pekko.*}, {@code bitsweep.*}, {@code ai.djl.*}, {@code logback.*} system properties (set on its
- * command line or programmatically, e.g. by a test); {@code -XX:} options except flight recordings;
- * {@code -Xss}; assertions. Not passed through: {@code -Xmx}/{@code -Xms} (each child gets
+ * command line or programmatically, e.g. by a test); {@code -XX:} options except flight recordings and
+ * {@code TieredStopAtLevel} (the launcher runs a node on the C1 compiler only, which suits message handling;
+ * a trainer keeps the JVM's default, see docs/cluster.md "Scale"); {@code -Xss}; assertions. Not passed through: {@code -Xmx}/{@code -Xms} (each child gets
  * {@code --worker-heap}), agents (a debugger's port would clash), {@code -Xlog} (file clashes), and the
  * per-node cluster settings (bind address, seed nodes, roles) a child gets from its own arguments, and any
  * property whose name contains "password": a command line is readable by every user of the machine
@@ -92,7 +93,8 @@ public record ChildJvm(String java, List<String> inputArgs, Map<String, String> 
                 if (passes(key)) {
                     given.put(key, eq < 0 ? "" : a.substring(eq + 1));
                 }
-            } else if (a.startsWith("-XX:") && !a.contains("FlightRecord") || a.startsWith("-Xss")
+            } else if (a.startsWith("-XX:") && !a.contains("FlightRecord") && !a.startsWith("-XX:TieredStopAtLevel")
+                    || a.startsWith("-Xss")
                     || a.equals("-ea") || a.equals("-enableassertions") || a.equals("-esa") || a.equals("-da")) {
                 out.add(a);
             }
