@@ -278,11 +278,11 @@ public enum TrialFlag {
     }
 
     /**
-     * The problem with a (lower-cased) value of a choice flag, naming the flag and the choices; null
-     * when the value is one of them or the flag is no choice.
+     * The problem with a value of a choice flag (choices are case-insensitive), naming the flag, the
+     * choices and the value as given; null when the value is one of them or the flag is no choice.
      */
     public String choiceProblem(String v) {
-        if (!isChoice() || choices.contains(v)) {
+        if (!isChoice() || v != null && choices.contains(v.toLowerCase(Locale.ROOT))) {
             return null;
         }
         return flagName + ": expected one of " + String.join(", ", choices) + ", got '" + v + "'";

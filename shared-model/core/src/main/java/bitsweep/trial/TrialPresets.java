@@ -54,10 +54,10 @@ public final class TrialPresets {
     private TrialPresets() {
     }
 
-    /** The experiment of this name (lower case), or an {@link InvalidTrialConfigException} listing them. */
+    /** The experiment of this name (any case), or an {@link InvalidTrialConfigException} listing them. */
     public static Experiment experiment(String name) {
         for (Experiment e : Experiment.values()) {
-            if (e.value().equals(name)) {
+            if (e.value().equalsIgnoreCase(name)) {
                 return e;
             }
         }
@@ -73,12 +73,13 @@ public final class TrialPresets {
         if (c.experiment() == null) {
             throw new InvalidTrialConfigException(List.of("experiment: required (mnist, cifar10 or imagenet)"));
         }
-        Experiment exp = experiment(c.experiment().toLowerCase(Locale.ROOT));
+        Experiment exp = experiment(c.experiment());
         Map<String, Object> flags = TrialFlags.toMap(c);
         for (TrialFlag f : TrialFlag.values()) {
             // Choices are case-insensitive: the reference's own command lines say Adam and SGD (argparse
             // lower-cases nothing, its code compares case-insensitively); stored in lower case.
-            if (f.isChoice() && flags.get(f.flagName()) instanceof String v) {
+            // A value that is no choice keeps its spelling, so the error shows what was typed.
+            if (f.isChoice() && flags.get(f.flagName()) instanceof String v && f.choiceProblem(v) == null) {
                 flags.put(f.flagName(), v.toLowerCase(Locale.ROOT));
             }
         }

@@ -49,17 +49,17 @@ class TrialPresetsTest {
     }
 
     @Test
-    void anUndeclaredChoiceIsRejectedNamingTheFlagAndItsChoices() {
+    void anUndeclaredChoiceIsRejectedNamingTheFlagItsChoicesAndTheValueAsTyped() {
         for (TrialFlag f : TrialFlag.values()) {
             if (!f.isChoice() || f == TrialFlag.EXPERIMENT || f == TrialFlag.MODEL) {
                 continue;
             }
             InvalidTrialConfigException e = assertThrows(InvalidTrialConfigException.class,
-                    () -> resolve(f.flagName(), "nope"));
+                    () -> resolve(f.flagName(), "Nope"));
             assertEquals(List.of(f.flagName() + ": expected one of " + String.join(", ", f.choices())
-                    + ", got 'nope'"), e.problems());
+                    + ", got 'Nope'"), e.problems());
         }
-        assertEquals(List.of("experiment: expected one of mnist, cifar10, imagenet, got 'svhn'"), assertThrows(
+        assertEquals(List.of("experiment: expected one of mnist, cifar10, imagenet, got 'SVHN'"), assertThrows(
                 InvalidTrialConfigException.class,
                 () -> TrialFlags.fromMap(Map.of("experiment", "SVHN")).resolved()).problems());
         assertEquals(List.of("model: experiment mnist uses 'lenet5quantized', got 'resnet18'"),
