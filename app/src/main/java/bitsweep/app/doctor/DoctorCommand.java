@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code bitsweep doctor}: one screen that says what this node can do, and what it cannot yet. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check this node: Java, DJL engine and natives, GPUs, ONNX Runtime providers, data folders, "
-                + "the cluster port and TLS material. Exit 1 if something needed is broken.")
+                + "the cluster port, the dashboard/API address (--http) and TLS material. Exit 1 if something needed "
+                + "is broken.")
 public final class DoctorCommand implements Callable<Integer> {
 
     @Spec
@@ -26,6 +27,11 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "cluster address to check (default ${DEFAULT-VALUE})")
     String bind;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "dashboard and API address to check as `run`/`orchestrator --http` would use it "
+                    + "(default: not checked)")
+    String http;
+
     @Override
     public Integer call() {
         List<Check> checks = new ArrayList<>();
@@ -34,6 +40,9 @@ public final class DoctorCommand implements Callable<Integer> {
         checks.add(NodeChecks.onnxRuntime());
         checks.addAll(NodeChecks.data(dataDir));
         checks.add(NodeChecks.port(HostPort.parse(bind)));
+        if (http != null) {
+            checks.add(NodeChecks.http(http, System.getenv()));
+        }
         checks.add(NodeChecks.tls());
         var out = spec.commandLine().getOut();
         checks.forEach(c -> out.println(c.render()));

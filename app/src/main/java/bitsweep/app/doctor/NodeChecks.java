@@ -6,6 +6,7 @@ import bitsweep.cluster.ClusterConfig.HostPort;
 import bitsweep.cluster.ClusterConfig;
 import bitsweep.natives.GpuNatives;
 import bitsweep.natives.NativesLayout;
+import bitsweep.orchestrator.api.ApiBinding;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What {@code bitsweep doctor} looks at on this node; each method is one area and never throws. */
 final class NodeChecks {
@@ -108,6 +110,26 @@ final class NodeChecks {
         } catch (IOException e) {
             return Check.warn("cluster port", bind + " cannot be bound (" + e.getMessage() + "); another node may "
                     + "be running here, or choose another --bind");
+        }
+    }
+
+    /**
+     * The dashboard and API address ({@code --http}): what the orchestrator would refuse (a bad address, a
+     * non-loopback bind without a bearer token, a short token) fails; a port held by something else warns.
+     */
+    static Check http(String hostPort, Map<String, String> env) {
+        ApiBinding binding;
+        try {
+            binding = ApiBinding.parse(hostPort, env);
+        } catch (IllegalArgumentException e) {
+            return Check.fail("http", e.getMessage());
+        }
+        String token = binding.token() == null ? "loopback, no token needed" : "bearer token set";
+        try (ServerSocket s = new ServerSocket(binding.port(), 1, InetAddress.getByName(binding.host()))) {
+            return Check.ok("http", hostPort + " is free (" + token + ")");
+        } catch (IOException e) {
+            return Check.warn("http", hostPort + " cannot be bound (" + e.getMessage() + "); another orchestrator's "
+                    + "dashboard may be running here, or choose another --http");
         }
     }
 

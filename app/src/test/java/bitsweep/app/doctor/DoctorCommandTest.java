@@ -35,7 +35,7 @@ class DoctorCommandTest {
         String out;
         try (ServerSocket busy = new ServerSocket(0)) {
             out = run(code, "doctor", "--data-dir", tmp.resolve("data").toString(), "--bind",
-                    "127.0.0.1:" + busy.getLocalPort());
+                    "127.0.0.1:" + busy.getLocalPort(), "--http", "127.0.0.1:" + busy.getLocalPort());
         }
         assertEquals(0, code[0], out);
         assertTrue(out.contains("[ok  ] djl            PyTorch engine 2.7.1"), out);
@@ -45,6 +45,7 @@ class DoctorCommandTest {
         assertTrue(out.contains("[warn] data cifar10") && out.contains("missing data_batch_1.bin")
                 && out.contains("bitsweep download cifar10"), out);
         assertTrue(out.contains("[warn] cluster port") && out.contains("cannot be bound"), out);
+        assertTrue(out.contains("[warn] http           127.0.0.1:" + "") && out.contains("another --http"), out);
         assertTrue(out.contains("this node can run BitSweep ("), out);
     }
 }
