@@ -249,8 +249,13 @@ public final class BenchSchedulerCommand implements Callable<Integer> {
         Files.deleteIfExists(out);
         String journalArg = store instanceof JournalStore.Postgres pg
                 ? "postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database() : "embedded";
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx2g", "-cp", classPath(), BenchReplayMain.class.getName(),
-                results.toString(), journalArg, "" + trials, out.toString()).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+        // the fresh supervisor runs with this one's JIT (the launcher's C1-only for coordinating commands)
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:TieredStopAtLevel")).forEach(command::add);
+        command.addAll(List.of("-cp", classPath(), BenchReplayMain.class.getName(), results.toString(), journalArg,
+                "" + trials, out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("replay-jvm.log").toFile());
         for (String v : List.of(JournalStore.USER_VARIABLE, JournalStore.PASSWORD_VARIABLE)) {
             if (env.get(v) != null) {
