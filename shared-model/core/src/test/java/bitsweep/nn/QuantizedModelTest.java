@@ -113,6 +113,65 @@ class QuantizedModelTest {
         }
     }
 
+    /**
+     * Spec §6.2 computed literally on copies of the parameters: the layer has the same output and the same
+     * gradients to x, W, g and t, the gradients through μ_B and σ_B (not detached) included.
+     */
+    @Test
+    void batchNormFoldedTrainingGradientsFlowThroughTheBatchStatisticsAsTheSpecSays() {
+        LayerSpec spec = LayerSpec.conv("c", 3, 4, 3, 1, 1, 6, 6, false, true,
+                bitsweep.artifact.ArtifactNode.Activation.RELU, null);
+        QuantLayer layer = new QuantLayer(spec, null, null);
+        layer.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 6, 6));
+        Parameter[] bn = layer.batchNormParameters();
+        bn[0].getArray().set(new float[] {0.5f, 1.5f, -1f, 2f});
+        bn[1].getArray().set(new float[] {0.1f, -0.2f, 0.3f, 0f});
+        bn[3].getArray().set(new float[] {0.8f, 1.2f, 2f, 0.5f}); // σ_run ≠ 1, so the folding matters
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.randomNormal(new Shape(5, 3, 6, 6));
+            NDArray upstream = scope.randomNormal(new Shape(5, 4, 6, 6));
+            // the reference, on copies
+            NDArray xr = x.duplicate();
+            NDArray w = layer.weightParameter().getArray().duplicate();
+            NDArray g = bn[0].getArray().duplicate();
+            NDArray t = bn[1].getArray().duplicate();
+            NDArray sigmaRun = bn[3].getArray().add(1e-5f).sqrt().reshape(4, 1, 1, 1);
+            for (NDArray a : new NDArray[] {xr, w, g, t}) {
+                a.setRequiresGradient(true);
+            }
+            float[] expected;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray yq = xr.getNDArrayInternal().convolution(xr, w.mul(g.reshape(4, 1, 1, 1).div(sigmaRun)), null,
+                        new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).head();
+                NDArray raw = xr.getNDArrayInternal().convolution(xr, w, null, new Shape(1, 1), new Shape(1, 1),
+                        new Shape(1, 1), 1).head();
+                NDArray mu = QuantLayer.meanOver(raw, new int[] {0, 2, 3}).reshape(1, 4, 1, 1);
+                NDArray sigmaB = QuantLayer.meanOver(raw.sub(mu).square(), new int[] {0, 2, 3}).add(1e-5f).sqrt()
+                        .reshape(1, 4, 1, 1);
+                NDArray y = ai.djl.nn.Activation.relu(yq.mul(sigmaRun.reshape(1, 4, 1, 1).div(sigmaB))
+                        .add(t.reshape(1, 4, 1, 1)).sub(g.reshape(1, 4, 1, 1).mul(mu).div(sigmaB)));
+                expected = y.toFloatArray();
+                gc.backward(y.mul(upstream).sum());
+            }
+            x.setRequiresGradient(true);
+            float[] actual;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = layer.forward(x, true);
+                actual = y.toFloatArray();
+                gc.backward(y.mul(upstream).sum());
+            }
+            assertTrue(maxAbsDiff(expected, actual) < 1e-5f, "output");
+            assertTrue(maxAbsDiff(xr.getGradient().toFloatArray(), x.getGradient().toFloatArray()) < 1e-4f, "dL/dx");
+            assertTrue(maxAbsDiff(w.getGradient().toFloatArray(),
+                    layer.weightParameter().getArray().getGradient().toFloatArray()) < 1e-4f, "dL/dW");
+            assertTrue(maxAbsDiff(g.getGradient().toFloatArray(), bn[0].getArray().getGradient().toFloatArray()) < 1e-4f,
+                    "dL/dg");
+            assertTrue(maxAbsDiff(t.getGradient().toFloatArray(), bn[1].getArray().getGradient().toFloatArray()) < 1e-4f,
+                    "dL/dt");
+            assertTrue(w.getGradient().abs().max().getFloat() > 0.01f, "the check is not vacuous");
+        }
+    }
+
     @Test
     void rangeInitialisationTakesMaxAndSignFromTheFirstBatch() {
         QuantizedModel m = BitsModels.lenet5(fixedGates(MNIST_INIT), manager);
