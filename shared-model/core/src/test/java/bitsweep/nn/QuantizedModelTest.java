@@ -80,8 +80,8 @@ class QuantizedModelTest {
         return d;
     }
 
-    @Test
-    void batchNormFoldedLayerWithoutQuantizationEqualsConvThenBatchNorm() {
+    /** A 3→4 channel 3×3 BN-folded conv with ReLU, no quantizers, BN scale (0.5, 1.5, −1, 2), shift (0.1, −0.2, 0.3, 0). */
+    private static QuantLayer foldedConvWithoutQuantizers() {
         LayerSpec spec = LayerSpec.conv("c", 3, 4, 3, 1, 1, 6, 6, false, true,
                 bitsweep.artifact.ArtifactNode.Activation.RELU, null);
         QuantLayer layer = new QuantLayer(spec, null, null);
@@ -89,6 +89,13 @@ class QuantizedModelTest {
         Parameter[] bn = layer.batchNormParameters();
         bn[0].getArray().set(new float[] {0.5f, 1.5f, -1f, 2f});
         bn[1].getArray().set(new float[] {0.1f, -0.2f, 0.3f, 0f});
+        return layer;
+    }
+
+    @Test
+    void batchNormFoldedLayerWithoutQuantizationEqualsConvThenBatchNorm() {
+        QuantLayer layer = foldedConvWithoutQuantizers();
+        Parameter[] bn = layer.batchNormParameters();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.randomNormal(new Shape(5, 3, 6, 6));
             NDArray w = layer.weightParameter().getArray();
@@ -119,13 +126,8 @@ class QuantizedModelTest {
      */
     @Test
     void batchNormFoldedTrainingGradientsFlowThroughTheBatchStatisticsAsTheSpecSays() {
-        LayerSpec spec = LayerSpec.conv("c", 3, 4, 3, 1, 1, 6, 6, false, true,
-                bitsweep.artifact.ArtifactNode.Activation.RELU, null);
-        QuantLayer layer = new QuantLayer(spec, null, null);
-        layer.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 6, 6));
+        QuantLayer layer = foldedConvWithoutQuantizers();
         Parameter[] bn = layer.batchNormParameters();
-        bn[0].getArray().set(new float[] {0.5f, 1.5f, -1f, 2f});
-        bn[1].getArray().set(new float[] {0.1f, -0.2f, 0.3f, 0f});
         bn[3].getArray().set(new float[] {0.8f, 1.2f, 2f, 0.5f}); // σ_run ≠ 1, so the folding matters
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.randomNormal(new Shape(5, 3, 6, 6));
