@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>With a {@link ArtifactReplica} (PostgreSQL journal) every received file is also copied there before the
  * supervisor hears it arrived, so no journal event ever names a file that exists only on this disk; result files
  * are copied under the key {@code trials/<id>/incoming/attempt-NN/<name>} (the folder layout of earlier versions,
-kept so that their copies still restore), and {@link #restoreMissing} maps the accepted attempt's back.
+ * kept so that their copies still restore), and {@link #restoreMissing} maps the accepted attempt's back.
  */
 public final class ArtifactStore {
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
@@ -88,7 +88,7 @@ public final class ArtifactStore {
                 }, blocking);
     }
 
-    /** Pulls an attempt's result files into its incoming folder; nothing is visible to readers yet. */
+    /** Pulls an attempt's result files in under their incoming names; nothing is visible to readers yet. */
     public CompletionStage<Void> receiveResult(String trialId, int attempt, List<FileOffer> files) {
         Path dir = root.resolve(trialDir(trialId));
         List<CompletableFuture<Path>> transfers = new ArrayList<>();

@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
  * {@code pekko.*}, {@code bitsweep.*}, {@code ai.djl.*}, {@code logback.*} system properties (set on its
  * command line or programmatically, e.g. by a test); {@code -XX:} options except flight recordings and
  * {@code TieredStopAtLevel} (the launcher runs a node on the C1 compiler only, which suits message handling;
- * a trainer keeps the JVM's default, see docs/cluster.md "Scale"); {@code -Xss}; assertions. Not passed through: {@code -Xmx}/{@code -Xms} (each child gets
- * {@code --worker-heap}), agents (a debugger's port would clash), {@code -Xlog} (file clashes), and the
- * per-node cluster settings (bind address, seed nodes, roles) a child gets from its own arguments, and any
- * property whose name contains "password": a command line is readable by every user of the machine
- * ({@code ps}); TLS passwords reach a child through its environment ({@code TlsMaterial#childEnv}).
+ * a trainer keeps the JVM's default, see docs/cluster.md "Scale"); {@code -Xss}; assertions. Not passed
+ * through: {@code -Xmx}/{@code -Xms} (each child gets {@code --worker-heap}), agents (a debugger's port
+ * would clash), {@code -Xlog} (file clashes), and the per-node cluster settings (bind address, seed nodes,
+ * roles) a child gets from its own arguments, and any property whose name contains "password": a command
+ * line is readable by every user of the machine ({@code ps}); TLS passwords reach a child through its
+ * environment ({@code TlsMaterial#childEnv}).
  *
  * @param java         the java executable
  * @param inputArgs    the node JVM's options ({@code RuntimeMXBean.getInputArguments()})
