@@ -105,12 +105,8 @@ final class NodeChecks {
 
     /** Whether the cluster port can be bound here (something else may hold it: another orchestrator). */
     static Check port(HostPort bind) {
-        try (ServerSocket s = new ServerSocket(bind.port(), 1, InetAddress.getByName(bind.host()))) {
-            return Check.ok("cluster port", bind + " is free");
-        } catch (IOException e) {
-            return Check.warn("cluster port", bind + " cannot be bound (" + e.getMessage() + "); another node may "
-                    + "be running here, or choose another --bind");
-        }
+        return bindable("cluster port", bind.toString(), bind.host(), bind.port(), "",
+                "another node may be running here, or choose another --bind");
     }
 
     /**
@@ -125,11 +121,17 @@ final class NodeChecks {
             return Check.fail("http", e.getMessage());
         }
         String token = binding.token() == null ? "loopback, no token needed" : "bearer token set";
-        try (ServerSocket s = new ServerSocket(binding.port(), 1, InetAddress.getByName(binding.host()))) {
-            return Check.ok("http", hostPort + " is free (" + token + ")");
+        return bindable("http", hostPort, binding.host(), binding.port(), " (" + token + ")",
+                "another orchestrator's dashboard may be running here, or choose another --http");
+    }
+
+    /** Ok when {@code host:port} can be bound now, else a warning with {@code hint}. */
+    private static Check bindable(String area, String address, String host, int port, String freeNote,
+                                  String hint) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            return Check.ok(area, address + " is free" + freeNote);
         } catch (IOException e) {
-            return Check.warn("http", hostPort + " cannot be bound (" + e.getMessage() + "); another orchestrator's "
-                    + "dashboard may be running here, or choose another --http");
+            return Check.warn(area, address + " cannot be bound (" + e.getMessage() + "); " + hint);
         }
     }
 
