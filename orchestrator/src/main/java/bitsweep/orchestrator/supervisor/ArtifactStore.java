@@ -1,5 +1,6 @@
 package bitsweep.orchestrator.supervisor;
 
+import bitsweep.io.AtomicFiles;
 import bitsweep.io.FileTrees;
 import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactStore {
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+    /** Every accepted result has it (the worker always sends it). */
+    static final String RESULT_FILE = "result.json";
 
     private final Path root;
     private final ClassicActorSystemProvider system;
@@ -146,6 +149,36 @@ public final class ArtifactStore {
             }
         }
         return restored;
+    }
+
+    /**
+     * After a journal replay (blocking; run it on the blocking executor): promotes the accepted attempt's result
+     * files of every completed trial that still wait under their incoming names. The promoting renames precede the
+     * journal write that records the completion, but a rename is durable only once the file system has written the
+     * folder, which nothing forces: after a power loss the journal can name a result whose files were never
+     * renamed. One or two {@code stat} calls per completed trial; returns how many trials were repaired.
+     */
+    public int finishPromotions(SweepState state) throws IOException {
+        int repaired = 0;
+        for (TrialEntry t : state.trials().values()) {
+            if (t.status() != TrialStatus.COMPLETED) {
+                continue;
+            }
+            String id = t.spec().trialId();
+            Path dir = root.resolve(trialDir(id));
+            boolean artifactThere = t.artifact() == null || Files.exists(root.resolve(t.artifact()));
+            if (artifactThere && Files.exists(dir.resolve(RESULT_FILE))) {
+                continue;
+            }
+            if (!incomingFiles(dir, t.attempts()).isEmpty()) {
+                promoteResult(id, t.attempts(), null);
+                AtomicFiles.syncDirectory(dir);
+                log.info("trial {}: promoted the result files of attempt {} that a crash left under their incoming "
+                        + "names", id, t.attempts());
+                repaired++;
+            }
+        }
+        return repaired;
     }
 
     /**

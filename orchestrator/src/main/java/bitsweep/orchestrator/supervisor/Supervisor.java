@@ -218,27 +218,24 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         liveness.clear();
         ready = false;
         recovered = true;
-        if (store.replicated()) {
-            // another orchestrator (a failover) or a lost disk: fetch the files the journal names before any
-            // assignment can offer one
-            ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return store.restoreMissing(state);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, blocking), (restored, err) -> {
-                if (err != null) {
-                    log.error("could not restore the sweep's files from the artifact copy ({}); trials whose "
-                            + "checkpoint is missing restart from epoch 1", rootMessage(err));
-                } else if (restored > 0) {
-                    log.info("restored {} checkpoint and result file(s) from the artifact copy", restored);
-                }
-                return new Start();
-            });
-        } else {
-            ctx.getSelf().tell(new Start());
-        }
+        // Before any assignment: results a crash left unpromoted, then (another orchestrator after a failover, or a
+        // lost disk) the files the journal names that are not on this disk, which an assignment may offer.
+        ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+            try {
+                store.finishPromotions(state);
+                return store.restoreMissing(state);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, blocking), (restored, err) -> {
+            if (err != null) {
+                log.error("could not repair or restore the sweep's files ({}); trials whose checkpoint is missing "
+                        + "restart from epoch 1", rootMessage(err));
+            } else if (restored > 0) {
+                log.info("restored {} checkpoint and result file(s) from the artifact copy", restored);
+            }
+            return new Start();
+        });
         ctx.getSystem().receptionist().tell(Receptionist.find(ServiceKeys.WORKER, listings));
     }
 

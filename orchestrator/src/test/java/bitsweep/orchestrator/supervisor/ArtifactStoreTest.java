@@ -112,4 +112,44 @@ class ArtifactStoreTest {
         assertTrue(e.getMessage().contains("model.onnx"), e.getMessage());
         assertEquals(List.of(".attempt-01.result.json"), trialFolder());
     }
+
+    @Test
+    void afterACrashTheAcceptedAttemptsFilesLeftUnderIncomingNamesArePromotedAndNothingElse() throws Exception {
+        // The journal says t0 completed with attempt 2 and artifact model.bin, but the promoting renames never
+        // reached the disk; t1 completed and was promoted; t2 still runs attempt 1, whose result is arriving.
+        SweepState state = SweepState.empty().apply(new SupervisorEvent.SweepStarted("s", 3, 0));
+        for (var spec : TestSweeps.sweep("s", 3, 3).trials()) {
+            state = state.apply(new SupervisorEvent.TrialQueued(spec));
+        }
+        state = state.apply(new SupervisorEvent.TrialAssigned("t0", 1, "w", 1))
+                .apply(new SupervisorEvent.TrialRequeued("t0", "worker lost"))
+                .apply(new SupervisorEvent.TrialAssigned("t0", 2, "w", 2))
+                .apply(new SupervisorEvent.TrialCompleted("t0", null, "trials/t0/model.bin", 3))
+                .apply(new SupervisorEvent.TrialAssigned("t1", 1, "w", 4))
+                .apply(new SupervisorEvent.TrialCompleted("t1", null, null, 5))
+                .apply(new SupervisorEvent.TrialAssigned("t2", 1, "w", 6));
+        var store = store();
+        for (String[] f : new String[][]{{"t0", ".attempt-01.result.json", "stale"},
+                {"t0", ".attempt-02.result.json", "accepted"}, {"t0", ".attempt-02.model.bin", "weights"},
+                {"t1", "result.json", "done"}, {"t2", ".attempt-01.result.json", "arriving"}}) {
+            Files.createDirectories(results.resolve("trials/" + f[0]));
+            Files.writeString(results.resolve("trials/" + f[0] + "/" + f[1]), f[2]);
+        }
+
+        assertEquals(1, store.finishPromotions(state));
+
+        assertEquals(List.of(".attempt-01.result.json", "model.bin", "result.json"), folder("t0"),
+                "the accepted attempt's files promoted, a stale attempt's left to discard");
+        assertEquals("accepted", Files.readString(results.resolve("trials/t0/result.json")));
+        assertEquals("weights", Files.readString(results.resolve("trials/t0/model.bin")));
+        assertEquals(List.of("result.json"), folder("t1"));
+        assertEquals(List.of(".attempt-01.result.json"), folder("t2"), "a running trial's arrival is not touched");
+        assertEquals(0, store.finishPromotions(state), "nothing left to repair");
+    }
+
+    private List<String> folder(String trialId) throws IOException {
+        try (Stream<Path> files = Files.list(results.resolve("trials/" + trialId))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package bitsweep.orchestrator.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,6 +290,32 @@ class SupervisorTest {
         TrialRecord r0 = done.trials().get(0);
         assertEquals(1, r0.attempts());
         assertTrue(Files.exists(results.resolve("journal/bitsweep.mv.db")), "the embedded H2 journal");
+    }
+
+    @Test
+    void aRestartedSupervisorPromotesAResultWhoseRenamesAPowerLossUndid() throws Exception {
+        Sweep sweep = TestSweeps.sweep("power-loss", 2, 3);
+        var sup = supervisor(sweep);
+        var w = worker();
+        ask(sup, w);
+        AssignTrial t0 = expectAssignment(w);
+        succeed(sup, w, t0);
+        awaitStatus(sup, s -> record(s, "t0").status().equals(TrialStatus.COMPLETED));
+        kit().stop(sup, Duration.ofSeconds(5));
+        // The completion is in the journal, but the folder was never written after the promoting renames.
+        Path dir = results.resolve("trials/t0");
+        for (String name : List.of("result.json", "artifact.json")) {
+            Files.move(dir.resolve(name), dir.resolve(".attempt-01." + name));
+        }
+
+        var restarted = supervisor(sweep);
+        var w2 = worker();
+        ask(restarted, w2); // answered only after the repair: no assignment before it
+        assertEquals("t1", expectAssignment(w2).trialId());
+
+        assertEquals("artifact of t0", Files.readString(dir.resolve("artifact.json")));
+        assertTrue(Files.exists(dir.resolve("result.json")));
+        assertFalse(Files.exists(dir.resolve(".attempt-01.result.json")));
     }
 
     /** Sends a checkpoint and waits until it is in the store and journaled; returns its stored path. */

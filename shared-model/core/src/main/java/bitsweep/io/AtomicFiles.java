@@ -67,8 +67,8 @@ public final class AtomicFiles {
         }
     }
 
-    /** Makes the rename itself durable; a no-op where the platform cannot open directories. */
-    private static void syncDirectory(Path dir) {
+    /** Makes renames in {@code dir} durable; a no-op where the platform cannot open directories. */
+    public static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {
