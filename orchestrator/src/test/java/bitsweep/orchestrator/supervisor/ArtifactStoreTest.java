@@ -57,9 +57,7 @@ class ArtifactStoreTest {
     }
 
     private List<String> trialFolder() throws IOException {
-        try (Stream<Path> files = Files.list(results.resolve("trials/t-1"))) {
-            return files.map(f -> f.getFileName().toString()).sorted().toList();
-        }
+        return folder("t-1");
     }
 
     @Test
