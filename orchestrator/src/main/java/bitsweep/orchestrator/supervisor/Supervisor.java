@@ -223,14 +223,20 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
             try {
                 store.finishPromotions(state);
+            } catch (IOException e) {
+                // the copy may still hold what this disk cannot give: restore from it regardless
+                log.error("could not promote the result files a crash left under their incoming names ({})",
+                        rootMessage(e));
+            }
+            try {
                 return store.restoreMissing(state);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }, blocking), (restored, err) -> {
             if (err != null) {
-                log.error("could not repair or restore the sweep's files ({}); trials whose checkpoint is missing "
-                        + "restart from epoch 1", rootMessage(err));
+                log.error("could not restore the sweep's files from the artifact copy ({}); trials whose checkpoint is "
+                        + "missing restart from epoch 1", rootMessage(err));
             } else if (restored > 0) {
                 log.info("restored {} checkpoint and result file(s) from the artifact copy", restored);
             }
