@@ -385,8 +385,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
             return Effect().none();
         }
         liveness.stopped(slot.trialId);
-        log.warn("worker {} was lost while running trial {} (attempt {}); re-queued, resumes from epoch {}",
-                slot.name, slot.trialId, slot.attempt, t.checkpointEpoch());
+        log.warn("worker {} was lost while running trial {} (attempt {}); re-queued, {}",
+                slot.name, slot.trialId, slot.attempt, resumePoint(t));
         return persistAndDispatch(state, List.of(failure(state, t,
                 "worker " + slot.name + " was lost (stopped, crashed or downed)", 0)));
     }
@@ -582,8 +582,8 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
         }
         TrialEntry t = state.trial(msg.trialId());
         attemptEnded(msg.worker(), msg.trialId());
-        log.info("trial {} attempt {} handed back by {} ({}); resumes from epoch {}", msg.trialId(), msg.attempt(),
-                registry.slot(msg.worker()).name, msg.reason(), t.checkpointEpoch());
+        log.info("trial {} attempt {} handed back by {} ({}); {}", msg.trialId(), msg.attempt(),
+                registry.slot(msg.worker()).name, msg.reason(), resumePoint(t));
         return persistAndDispatch(state, List.of(RetryPolicy.interruption(t, msg.reason())));
     }
 
@@ -916,6 +916,14 @@ public final class Supervisor extends EventSourcedBehavior<Command, SupervisorEv
     /** Trial ids become directory names; keep them to a portable character set. */
     public static String trialDir(String trialId) {
         return ArtifactStore.trialDir(trialId);
+    }
+
+    /** For the log: checkpointEpoch is the last epoch saved (0: none yet), not the one training resumes at. */
+    private static String resumePoint(TrialEntry t) {
+        return t.checkpointEpoch() > 0
+                ? "resumes at epoch " + (t.checkpointEpoch() + 1) + " from its epoch-" + t.checkpointEpoch()
+                        + " checkpoint"
+                : "starts over at epoch 1 (no checkpoint yet)";
     }
 
     private static String rootMessage(Throwable t) {
