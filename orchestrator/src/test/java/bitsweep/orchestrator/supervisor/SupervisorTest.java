@@ -84,6 +84,13 @@ class SupervisorTest {
         return a;
     }
 
+    /** A fresh worker asks for the next trial and completes it. */
+    private void completeNextTrial(ActorRef<SupervisorProtocol.Command> sup) throws Exception {
+        var w = worker();
+        ask(sup, w);
+        succeed(sup, w, expectAssignment(w));
+    }
+
     private FileOffer offer(String name, String content) throws Exception {
         Path f = Files.createTempFile(offers, "offer", ".bin");
         Files.writeString(f, content);
@@ -257,10 +264,7 @@ class SupervisorTest {
     void afterRestartCompletedTrialsAreNeverReRunAndRunningOnesResumeFromCheckpoint() throws Exception {
         Sweep sweep = TestSweeps.sweep("recover", 3, 3);
         var sup = supervisor(sweep);
-        var w = worker();
-        ask(sup, w);
-        AssignTrial t0 = expectAssignment(w);
-        succeed(sup, w, t0);
+        completeNextTrial(sup);
         var w2 = worker();
         ask(sup, w2);
         AssignTrial t1 = expectAssignment(w2);
@@ -296,10 +300,7 @@ class SupervisorTest {
     void aRestartedSupervisorPromotesAResultWhoseRenamesAPowerLossUndid() throws Exception {
         Sweep sweep = TestSweeps.sweep("power-loss", 2, 3);
         var sup = supervisor(sweep);
-        var w = worker();
-        ask(sup, w);
-        AssignTrial t0 = expectAssignment(w);
-        succeed(sup, w, t0);
+        completeNextTrial(sup);
         awaitStatus(sup, s -> record(s, "t0").status().equals(TrialStatus.COMPLETED));
         kit().stop(sup, Duration.ofSeconds(5));
         // The completion is in the journal, but the folder was never written after the promoting renames.
