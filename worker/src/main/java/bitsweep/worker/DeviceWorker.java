@@ -360,11 +360,11 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
     /** Hashes the result files on the training thread so the actor only materializes stream refs. */
     private static TrainingEnded prepareResult(AssignTrial a, Path workDir, TrialResult result) throws IOException {
         List<PreparedFile> files = new ArrayList<>();
-        Path resultJson = workDir.resolve("result.json");
+        Path resultJson = workDir.resolve(TrialResult.FILE_NAME);
         if (!Files.exists(resultJson)) {
             bitsweep.io.AtomicFiles.writeBytes(resultJson, Json.PRETTY.writeValueAsBytes(result));
         }
-        files.add(prepare("result.json", resultJson));
+        files.add(prepare(TrialResult.FILE_NAME, resultJson));
         String artifactName = null;
         if (result.artifact() != null) {
             Path artifact = workDir.resolve(result.artifact());
@@ -372,7 +372,7 @@ public final class DeviceWorker extends AbstractBehavior<Command> {
                 throw new IOException("trainer reported artifact " + artifact + " but it does not exist");
             }
             artifactName = artifact.getFileName().toString();
-            if (!artifactName.equals("result.json")) {
+            if (!artifactName.equals(TrialResult.FILE_NAME)) {
                 files.add(prepare(artifactName, artifact));
             }
         }

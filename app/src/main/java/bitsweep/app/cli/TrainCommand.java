@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "trial %s: top-1 %.2f %%, relative BOPs %.4f %% (%.4f GBOPs), %.0f s%n",
                 r.trialId(), r.top1(), r.relativeBops(), r.gbops(), r.wallSeconds());
         out.println(ProgressLog.bitTable(r.bitTable(), r.gateLogits()));
-        out.println("result: " + dir.resolve(DjlTrialRunner.RESULT_FILE) + ", fixed-gate model: "
+        out.println("result: " + dir.resolve(TrialResult.FILE_NAME) + ", fixed-gate model: "
                 + dir.resolve(r.artifact()));
         out.flush();
         return 0;

@@ -6,6 +6,7 @@ import bitsweep.io.SafeNames;
 import bitsweep.protocol.FileOffer;
 import bitsweep.protocol.FileTransfer;
 import bitsweep.sweep.TrialStatus;
+import bitsweep.trial.TrialResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactStore {
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
-    /** Every accepted result has it (the worker always sends it). */
-    static final String RESULT_FILE = "result.json";
 
     private final Path root;
     private final ClassicActorSystemProvider system;
@@ -167,7 +166,7 @@ public final class ArtifactStore {
             String id = t.spec().trialId();
             Path dir = root.resolve(trialDir(id));
             boolean artifactThere = t.artifact() == null || Files.exists(root.resolve(t.artifact()));
-            if (artifactThere && Files.exists(dir.resolve(RESULT_FILE))) {
+            if (artifactThere && Files.exists(dir.resolve(TrialResult.FILE_NAME))) {
                 continue;
             }
             if (!incomingFiles(dir, t.attempts()).isEmpty()) {

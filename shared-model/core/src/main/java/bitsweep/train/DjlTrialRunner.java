@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DjlTrialRunner implements TrialRunner {
     private static final Logger LOG = LoggerFactory.getLogger(DjlTrialRunner.class);
-    public static final String RESULT_FILE = "result.json";
     public static final String ARTIFACT_FILE = "model" + ArtifactIO.FILE_EXTENSION;
 
     private final ModelFactory models;
@@ -83,10 +82,10 @@ public final class DjlTrialRunner implements TrialRunner {
             TrialResult result = new TrialResult(id, cfg, outcome.history(), outcome.top1(),
                     outcome.bops().relativeBops(), outcome.bops().gbops(), outcome.bops().layers(),
                     outcome.gateLogits(), ARTIFACT_FILE, outcome.wallSeconds());
-            AtomicFiles.writeBytes(workDir.resolve(RESULT_FILE), Json.PRETTY_NON_NULL.writeValueAsBytes(result));
+            AtomicFiles.writeBytes(workDir.resolve(TrialResult.FILE_NAME), Json.PRETTY_NON_NULL.writeValueAsBytes(result));
             LOG.info("[{}] finished: top-1 {} %, relative BOPs {} %, result in {}", id,
                     String.format(java.util.Locale.ROOT, "%.2f", result.top1()),
-                    String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), workDir.resolve(RESULT_FILE));
+                    String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), workDir.resolve(TrialResult.FILE_NAME));
             return result;
         } catch (IOException e) {
             throw new TrialFailedException("trial " + id + ": " + e.getMessage(), e);

@@ -24,6 +24,8 @@ import java.util.Map;
 public record TrialResult(String trialId, TrialConfig config, List<EpochMetrics> history, double top1,
                           double relativeBops, double gbops, List<LayerBits> bitTable,
                           Map<String, double[]> gateLogits, String artifact, double wallSeconds) {
+    /** Its file in a trial's folder: the trainer writes it, the worker always sends it, the supervisor keeps it. */
+    public static final String FILE_NAME = "result.json";
 
     /** This result without its per-epoch history: small enough for any cluster message. */
     public TrialResult summary() {

@@ -57,7 +57,7 @@ class MnistTrainingTest {
         assertTrue(r.gateLogits().values().stream().allMatch(v -> v[0] < 6.0),
                 "the regulariser pushes every first gate logit down");
 
-        JsonNode json = new ObjectMapper().readTree(dir.resolve(DjlTrialRunner.RESULT_FILE).toFile());
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(TrialResult.FILE_NAME).toFile());
         assertEquals("mnist-short", json.get("trialId").asText());
         assertEquals(1, json.get("history").size());
         FixedGateArtifact artifact = ArtifactIO.read(dir.resolve(r.artifact()));

@@ -159,7 +159,7 @@ public final class SimulatedTrialRunner implements TrialRunner {
         Map<String, double[]> gates = new LinkedHashMap<>();
         TrialResult result = new TrialResult(request.trialId(), c, history, last == null ? 0 : last.top1(), bops,
                 bops * 0.0023, List.of(), gates, ARTIFACT, millis / 1000.0);
-        write(request.workDir().resolve("result.json"), result);
+        write(request.workDir().resolve(TrialResult.FILE_NAME), result);
         return result;
     }
 
