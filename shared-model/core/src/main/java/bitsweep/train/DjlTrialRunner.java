@@ -82,10 +82,11 @@ public final class DjlTrialRunner implements TrialRunner {
             TrialResult result = new TrialResult(id, cfg, outcome.history(), outcome.top1(),
                     outcome.bops().relativeBops(), outcome.bops().gbops(), outcome.bops().layers(),
                     outcome.gateLogits(), ARTIFACT_FILE, outcome.wallSeconds());
-            AtomicFiles.writeBytes(workDir.resolve(TrialResult.FILE_NAME), Json.PRETTY_NON_NULL.writeValueAsBytes(result));
+            Path resultFile = workDir.resolve(TrialResult.FILE_NAME);
+            AtomicFiles.writeBytes(resultFile, Json.PRETTY_NON_NULL.writeValueAsBytes(result));
             LOG.info("[{}] finished: top-1 {} %, relative BOPs {} %, result in {}", id,
                     String.format(java.util.Locale.ROOT, "%.2f", result.top1()),
-                    String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), workDir.resolve(TrialResult.FILE_NAME));
+                    String.format(java.util.Locale.ROOT, "%.4f", result.relativeBops()), resultFile);
             return result;
         } catch (IOException e) {
             throw new TrialFailedException("trial " + id + ": " + e.getMessage(), e);
